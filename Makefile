@@ -1,0 +1,82 @@
+# MotCua — two commands set everything up: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Find a Python >= 3.12. PYTHON overrides. On machines where python3.12 is a pyenv shim that
+# only answers with PYENV_VERSION set, fall back to the pyenv interpreter itself.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
+	done; \
+	for p in $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3; do \
+	  [ -x $$p ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
+	done)
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps
+
+help:
+	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test       install and run the whole test suite (unit, integration, browser)"
+	@echo "make lint       ruff format check and lint"
+	@echo "make format     ruff format and autofix"
+	@echo "make lock       re-pin the dependency lock files from pyproject.toml"
+	@echo "make messages   update the gettext catalogs (needs GNU gettext)"
+	@echo "make db-stop    stop the embedded PostgreSQL (var/postgres)"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Cần Python >= 3.12 (Python >= 3.12 is required); set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.lock | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+setup-demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_admin_units
+	$(MANAGE) seed_demo
+
+run: setup-demo
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+browser-deps:
+	@bash scripts/ensure-browser.sh
+
+test: install browser-deps
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not browser"
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml -o requirements.lock --python-version 3.12 -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.12 -q
+
+messages: install
+	cd src/motcua && ../../$(MANAGE) makemessages -l en --no-obsolete
+
+db-stop: install
+	$(MANAGE) embedded_db stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,38 @@
+"""Access checks for officer pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from motcua.accounts.otp import has_confirmed_device
+
+
+def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, an officer, and verified with a second factor in this session."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_officer:
+            raise PermissionDenied
+        if not user.is_verified():
+            target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
+            return redirect(f"{_url(target)}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _url(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
