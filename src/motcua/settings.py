@@ -167,7 +167,6 @@ USE_TZ = True
 
 # --- Static and uploaded files (vendored assets, no CDN) ---------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("MOTCUA_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", VAR_DIR / "media"))
@@ -183,6 +182,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
+STATIC_ROOT = (
+    Path(os.environ.get("MOTCUA_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+    if _STATIC_MANIFEST
+    else None
+)
 
 # --- The province this installation serves -----------------------------------------------------
 MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", 22))  # 22 = Quảng Ninh
