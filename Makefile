@@ -73,7 +73,8 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.12 -q
 
 messages: install
-	cd src/motcua && ../../$(MANAGE) makemessages -l en --no-obsolete
+	cd src/motcua && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete \
+		&& ../../$(PY) ../../manage.py compilemessages -l en
 
 db-stop: install
 	$(MANAGE) embedded_db stop

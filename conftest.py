@@ -23,7 +23,8 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 — exten
         demo.seed()
 
 
-def seed_for_transactional_test() -> None:
+@pytest.fixture
+def transactional_demo_data(transactional_db):
     """Transactional tests (live server) empty the tables afterwards, so they seed themselves."""
     from motcua.core import demo
     from motcua.organizations.services import import_administrative_units

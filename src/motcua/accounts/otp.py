@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import segno
 from django.http import HttpRequest
@@ -36,12 +37,27 @@ def pending_totp_device(user: User) -> TOTPDevice:
 
 
 def base32_secret(device: TOTPDevice) -> str:
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
+    """The key for manual entry, in groups of four like authenticator apps show it."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def provisioning_qr_svg(device: TOTPDevice) -> str:
     """An inline SVG QR code of the otpauth:// URI for an authenticator app."""
     return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1b1f24")
+
+
+def throttled_until(user: User) -> dt.datetime | None:
+    """When repeated wrong codes have throttled the user's authenticator, the time it reopens.
+
+    django-otp doubles the wait after each failure (1 s, 2 s, 4 s …) and refuses even a right
+    code meanwhile, so the page must say so instead of "wrong code".
+    """
+    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            return data["locked_until"]
+    return None
 
 
 def verify(request: HttpRequest, user: User, token: str) -> bool:

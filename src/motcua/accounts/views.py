@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -51,7 +54,16 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if otp.verify(request, user, form.cleaned_data["token"]):
             return redirect(next_url)
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Vui lòng thử lại."))
+        locked_until = otp.throttled_until(user)
+        if locked_until is not None:
+            wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+            form.add_error(
+                "token",
+                _("Mã xác thực không đúng. Nhập sai nhiều lần: vui lòng đợi %(seconds)s giây.")
+                % {"seconds": wait},
+            )
+        else:
+            form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Vui lòng thử lại."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
