@@ -87,7 +87,7 @@ AGENCY_CODE_RE = re.compile(r"^[A-Z0-9]{1,6}(\.[A-Z0-9]{1,6}){0,5}$")
 
 
 def validate_agency_code(value: str) -> None:
-    if not AGENCY_CODE_RE.match(value):
+    if not AGENCY_CODE_RE.fullmatch(value):
         raise ValidationError(
             _(
                 "Mã định danh điện tử không hợp lệ: dùng các nhóm chữ in hoa và số cách nhau "
