@@ -46,6 +46,9 @@ setup-demo: install
 	$(MANAGE) import_admin_units
 	$(MANAGE) seed_demo
 
+# The demo server runs with DEBUG on (development server, demo accounts printed).
+run: export DJANGO_DEBUG = 1
+run: export MOTCUA_DEMO = 1
 run: setup-demo
 	@$(MANAGE) demo_accounts
 	$(MANAGE) runserver $(HOST):$(PORT)

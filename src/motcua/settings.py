@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "motcua.core.middleware.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -103,6 +104,10 @@ else:
 
     _database_url = embedded_database_url(VAR_DIR)
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if _EMBEDDED_DB and "host" in DATABASES["default"].get("OPTIONS", {}):
+    # The embedded server listens on a socket folder given as ?host=…; put it where every tool
+    # (dbshell included) looks, or they would reach a system PostgreSQL instead.
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("MotCua runs on PostgreSQL only: DATABASE_URL must be postgresql://…")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -152,7 +157,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy, name the header that carries the client address (for example
+# HTTP_X_FORWARDED_FOR); the lockout and the audit log then see the citizen, not the proxy.
+# The rightmost address of that header is used: the one our own proxy appended.
+MOTCUA_CLIENT_IP_HEADER = os.environ.get("MOTCUA_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "motcua.core.audit.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = os.environ.get("MOTCUA_OTP_ISSUER", "MotCua")

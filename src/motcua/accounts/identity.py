@@ -23,8 +23,10 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_ID_RE = re.compile(r"^\d{12}$")
-_TAX_RE = re.compile(r"^(\d{10})(-\d{3})?$")
+# ASCII digits only: \d would also accept fullwidth or Arabic-Indic digits ("０", "٠"), letting
+# the same number be stored twice in different scripts past the unique constraints.
+_ID_RE = re.compile(r"^[0-9]{12}$")
+_TAX_RE = re.compile(r"^([0-9]{10})(-[0-9]{3})?$")
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
@@ -97,3 +99,14 @@ def validate_tax_code(code: str) -> None:
     digits = match.group(1)
     if tax_check_digit(digits[:9]) != int(digits[9]):
         raise ValidationError(_("Mã số thuế sai chữ số kiểm tra."), code="checksum")
+
+
+def mask_personal_id(number: str) -> str:
+    """Show an identification number as 022******234: enough to recognise, not to reuse."""
+    return f"{number[:3]}******{number[-3:]}"
+
+
+def mask_if_personal_id(text: str) -> str:
+    """Mask ``text`` when it is a 12-digit identification number (e.g. a typed login name)."""
+    text = text.strip()
+    return mask_personal_id(text) if _ID_RE.match(text) else text

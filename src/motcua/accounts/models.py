@@ -7,10 +7,16 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.identity import parse_personal_id, validate_personal_id, validate_tax_code
+from motcua.accounts.identity import (
+    mask_personal_id,
+    parse_personal_id,
+    validate_personal_id,
+    validate_tax_code,
+)
 from motcua.accounts.roles import Role
 
 phone_validator = RegexValidator(
@@ -42,8 +48,9 @@ class User(AbstractUser):
         verbose_name = _("tài khoản")
         verbose_name_plural = _("tài khoản")
         constraints = [
+            # Sign-in matches e-mail addresses case-insensitively, so uniqueness must too.
             models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="user_unique_email"
+                Lower("email"), condition=~Q(email=""), name="user_unique_email_ci"
             ),
             models.UniqueConstraint(
                 fields=["phone"], condition=~Q(phone=""), name="user_unique_phone"
@@ -108,7 +115,7 @@ class CitizenProfile(models.Model):
 
     @property
     def masked_id(self) -> str:
-        return f"{self.national_id[:3]}******{self.national_id[-3:]}"
+        return mask_personal_id(self.national_id)
 
     def clean(self) -> None:
         if self.national_id and self.date_of_birth:

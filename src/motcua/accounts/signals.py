@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from motcua.accounts.identity import mask_if_personal_id
 from motcua.accounts.models import OfficerMembership, User
 from motcua.core import audit
 from motcua.core.models import SecurityEventKind as Kind
@@ -31,17 +32,19 @@ def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> 
 def _login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    # credentials are already cleansed by Django (the password is masked); keep the identifier.
-    audit.record(
-        Kind.LOGIN_FAILED, subject=str(credentials.get("username", ""))[:150], request=request
-    )
+    # Django has already masked the password; the identifier is kept, except that a national
+    # ID number typed as a login name is masked too: this log can never be erased.
+    identifier = mask_if_personal_id(str(credentials.get("username", "")))[:150]
+    audit.record(Kind.LOGIN_FAILED, subject=identifier, request=request)
 
 
 @receiver(user_locked_out)
 def _locked_out(
     sender: Any, request: Any, username: str | None, ip_address: str, **kwargs: Any
 ) -> None:
-    audit.record(Kind.LOCKED_OUT, subject=(username or "")[:150], request=request)
+    audit.record(
+        Kind.LOCKED_OUT, subject=mask_if_personal_id(username or "")[:150], request=request
+    )
 
 
 def _membership_data(m: OfficerMembership) -> dict[str, Any]:
@@ -118,7 +121,8 @@ def _user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> No
             data={"before": old, "after": after},
         )
     if before["password"] != instance.password:
-        audit.record(Kind.PASSWORD_CHANGED, actor=instance, subject=instance.get_username())
+        # The actor is whoever is signed in (the owner, or an administrator), not the account.
+        audit.record(Kind.PASSWORD_CHANGED, subject=instance.get_username())
 
 
 def _device_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

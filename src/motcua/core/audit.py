@@ -9,11 +9,14 @@ transaction-level advisory lock so two processes never chain onto the same prede
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,9 +38,31 @@ def compute_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(content)).hexdigest()
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+_current_actor: ContextVar[Any] = ContextVar("motcua_audit_actor", default=None)
+
+
+def set_current_actor(user: Any) -> Token[Any]:
+    """Name who is acting in this request, for entries written far from the view (signals)."""
+    return _current_actor.set(user)
+
+
+def reset_current_actor(token: Token[Any]) -> None:
+    _current_actor.reset(token)
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or the last hop of MOTCUA_CLIENT_IP_HEADER (the one
+    our own reverse proxy appended) when the site runs behind a proxy."""
     if request is None:
         return None
+    header = settings.MOTCUA_CLIENT_IP_HEADER
+    value = request.META.get(header, "") if header != "REMOTE_ADDR" else ""
+    if value:
+        candidate = value.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -52,6 +77,9 @@ def record(
     """Append one entry to the security audit log and return it."""
     from motcua.core.models import SecurityEvent
 
+    if actor is None:
+        current = _current_actor.get()
+        actor = current if getattr(current, "is_authenticated", False) else None
     actor_id = getattr(actor, "pk", None)
     actor_repr = actor.get_username() if actor_id is not None else ""
     with transaction.atomic():
@@ -65,7 +93,7 @@ def record(
             actor_id=actor_id,
             actor_repr=actor_repr,
             subject=subject,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
             data=data or {},
             prev_hash=last.hash if last else GENESIS_HASH,
