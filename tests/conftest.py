@@ -1,33 +1,11 @@
-"""Helpers shared by the unit and integration tests (the session data comes from the root
-conftest: real administrative units and the demo province)."""
+"""Fixtures shared by the tests (the session data comes from the root conftest: the real
+administrative units and the demo province)."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from motcua.core import demo
-
-PASSWORD = demo.DEMO_PASSWORD
-LOGIN_URL = "/tai-khoan/dang-nhap/"
-OTP_VERIFY_URL = "/tai-khoan/xac-thuc-hai-lop/"
-OTP_SETUP_URL = "/tai-khoan/thiet-lap-xac-thuc-hai-lop/"
-
-
-def get_user(username: str):
-    from motcua.accounts.models import User
-
-    return User.objects.get(username=username)
-
-
-def get_agency(code: str):
-    from motcua.organizations.models import Agency
-
-    return Agency.objects.get(code=code)
-
-
-def post_login(client: Client, username: str, password: str = PASSWORD, **extra: str):
-    return client.post(LOGIN_URL, {"username": username, "password": password, **extra})
+from tests.helpers import PASSWORD, get_agency
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "motcua" / "locale" / "en" / "LC_MESSAGES"
 
@@ -30,7 +31,11 @@ def test_compiled_catalog_matches_the_source():
 @pytest.mark.django_db
 def test_english_pages_are_translated(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
+    try:
+        html = client.get("/").content.decode()
+    finally:
+        # The locale middleware leaves English active in this thread; later tests expect Vietnamese.
+        translation.activate("vi")
     assert 'lang="en"' in html
     assert "Public Service Portal" in html
     assert "Find where to apply" in html

@@ -41,9 +41,12 @@ def test_every_unit_below_a_province_has_a_parent_of_the_level_above():
     current = AdministrativeUnit.objects.filter(generation=Generation.CURRENT)
     assert not current.filter(level=UnitLevel.PROVINCE, parent__isnull=False).exists()
     communes = current.filter(level=UnitLevel.COMMUNE)
-    assert communes.filter(
-        parent__level=UnitLevel.PROVINCE, parent__generation=Generation.CURRENT
-    ).count() == 3321
+    assert (
+        communes.filter(
+            parent__level=UnitLevel.PROVINCE, parent__generation=Generation.CURRENT
+        ).count()
+        == 3321
+    )
     legacy = AdministrativeUnit.objects.filter(generation=Generation.LEGACY)
     assert legacy.filter(level=UnitLevel.DISTRICT, parent__level=UnitLevel.PROVINCE).count() == 696
     assert legacy.filter(level=UnitLevel.COMMUNE, parent__level=UnitLevel.DISTRICT).count() == 10051

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from motcua.organizations.models import (
     AdministrativeUnit,
@@ -75,7 +75,6 @@ def test_agency_code_rejects_anything_else(code):
 
 
 # --- clean() --------------------------------------------------------------------------------
-
 
 
 @pytest.mark.django_db
@@ -293,7 +292,9 @@ def test_default_office_hours_are_valid():
     point = desk()
     point.clean()
     assert point.weekdays == [0, 1, 2, 3, 4]
-    assert point.weekday_labels() == ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu"]
+    with translation.override("vi"):
+        labels = point.weekday_labels()
+    assert labels == ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu"]
 
 
 def test_morning_may_close_when_afternoon_opens():

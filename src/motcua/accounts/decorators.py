@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,8 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             raise PermissionDenied
         if not user.is_verified():
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
-            return redirect(f"{_url(target)}?next={request.get_full_path()}")
+            next_url = quote(request.get_full_path(), safe="/")  # keep its own query string
+            return redirect(f"{_url(target)}?next={next_url}")
         return view(request, *args, **kwargs)
 
     return wrapper

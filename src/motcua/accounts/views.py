@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -37,7 +38,7 @@ class LoginView(auth_views.LoginView):
             step = "accounts:otp_verify" if otp.has_confirmed_device(user) else "accounts:otp_setup"
             default_next = reverse("backoffice:dashboard")
             next_url = _safe_next(self.request, default_next)
-            return f"{reverse(step)}?next={next_url}"
+            return f"{reverse(step)}?next={quote(next_url, safe='/')}"
         return super().get_success_url()
 
 
@@ -49,7 +50,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():
         return redirect(next_url)
     if not otp.has_confirmed_device(user):
-        return redirect(f"{reverse('accounts:otp_setup')}?next={next_url}")
+        return redirect(f"{reverse('accounts:otp_setup')}?next={quote(next_url, safe='/')}")
     form = OtpTokenForm(request.POST or None)
     if form.is_valid():
         if otp.verify(request, user, form.cleaned_data["token"]):
@@ -73,7 +74,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_url = _safe_next(request, reverse("backoffice:dashboard"))
     if otp.has_confirmed_device(user):
-        return redirect(f"{reverse('accounts:otp_verify')}?next={next_url}")
+        return redirect(f"{reverse('accounts:otp_verify')}?next={quote(next_url, safe='/')}")
     device = otp.pending_totp_device(user)
     form = OtpTokenForm(request.POST or None)
     if form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -21,6 +22,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponseRedirect:
     """The admin signs in through the same page (and second factor) as the back office."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        # Signing in again cannot help someone the admin refuses anyway; the sign-in page
+        # would forward such a user straight back to the admin, round in a loop.
+        raise PermissionDenied
     target = request.GET.get("next", reverse("admin:index"))
     return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
