@@ -18,6 +18,7 @@ from motcua.accounts.identity import (
     validate_tax_code,
 )
 from motcua.accounts.roles import Role
+from motcua.organizations.models import commune_field
 
 phone_validator = RegexValidator(
     r"^(\+84|0)\d{9,10}$",
@@ -91,14 +92,7 @@ class CitizenProfile(models.Model):
     date_of_birth = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
     address = models.CharField(_("địa chỉ thường trú"), max_length=255, blank=True)
-    commune = models.ForeignKey(
-        "organizations.AdministrativeUnit",
-        verbose_name=_("xã/phường/đặc khu"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    commune = commune_field()
     identity_verified_at = models.DateTimeField(
         _("xác thực định danh quốc gia lúc"),
         null=True,
@@ -145,14 +139,7 @@ class BusinessProfile(models.Model):
     name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=255)
     legal_representative = models.CharField(_("người đại diện theo pháp luật"), max_length=150)
     address = models.CharField(_("địa chỉ trụ sở"), max_length=255, blank=True)
-    commune = models.ForeignKey(
-        "organizations.AdministrativeUnit",
-        verbose_name=_("xã/phường/đặc khu"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    commune = commune_field()
 
     class Meta:
         verbose_name = _("hồ sơ tổ chức, doanh nghiệp")

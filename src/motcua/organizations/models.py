@@ -67,6 +67,22 @@ class AdministrativeUnit(models.Model):
         return self.generation == Generation.LEGACY
 
 
+CURRENT_COMMUNES = {"generation": Generation.CURRENT, "level": UnitLevel.COMMUNE}
+
+
+def commune_field(related_name: str = "+") -> models.ForeignKey:
+    """An optional link to a commune of today's division (for addresses and desks)."""
+    return models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("xã/phường/đặc khu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        limit_choices_to=CURRENT_COMMUNES,
+    )
+
+
 class AgencyKind(models.TextChoices):
     PROVINCIAL_COMMITTEE = "ubnd_tinh", _("Ủy ban nhân dân tỉnh/thành phố")
     DEPARTMENT = "so", _("Sở, ban, ngành cấp tỉnh")
@@ -129,15 +145,7 @@ class Agency(models.Model):
         related_name="agencies",
         limit_choices_to={"generation": Generation.CURRENT, "level": UnitLevel.PROVINCE},
     )
-    commune = models.ForeignKey(
-        AdministrativeUnit,
-        verbose_name=_("xã/phường/đặc khu"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="commune_agencies",
-        limit_choices_to={"generation": Generation.CURRENT, "level": UnitLevel.COMMUNE},
-    )
+    commune = commune_field(related_name="commune_agencies")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan cấp trên"),
@@ -256,15 +264,7 @@ class ReceptionPoint(models.Model):
     )
     name = models.CharField(_("tên điểm tiếp nhận"), max_length=255)
     address = models.CharField(_("địa chỉ"), max_length=255)
-    commune = models.ForeignKey(
-        AdministrativeUnit,
-        verbose_name=_("xã/phường/đặc khu"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"generation": Generation.CURRENT, "level": UnitLevel.COMMUNE},
-    )
+    commune = commune_field()
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     weekdays = models.JSONField(
         _("ngày làm việc trong tuần"),
