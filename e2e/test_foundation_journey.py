@@ -111,6 +111,9 @@ def test_portal_on_a_phone(browser, seeded_live_server, shot):
     )
     page = context.new_page()
     page.goto(seeded_live_server.url + "/co-quan/?q=ha+long")
+    # The phone's browser asks for English (Playwright's default locale); the portal stays
+    # Vietnamese until the citizen chooses otherwise.
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("link", name=re.compile("Phường Hạ Long")).first).to_be_visible()
     # Nothing overflows sideways on a small screen.
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -39,3 +39,10 @@ def test_english_pages_are_translated(client):
     assert 'lang="en"' in html
     assert "Public Service Portal" in html
     assert "Find where to apply" in html
+
+
+@pytest.mark.django_db
+def test_vietnamese_by_default_even_for_an_english_browser(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in html
+    assert "Tìm nơi nộp hồ sơ" in html

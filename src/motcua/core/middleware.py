@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from motcua.core import audit
 
@@ -22,3 +24,25 @@ class AuditActorMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_current_actor(token)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the visitor chose English with the language switch.
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, and many Vietnamese
+    phones are set to English: a citizen would land on an English portal without asking for
+    it. Only the language cookie set by the switch changes the language here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
