@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from motcua.accounts.otp import has_confirmed_device
 
@@ -28,13 +29,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if not user.is_verified():
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             next_url = quote(request.get_full_path(), safe="/")  # keep its own query string
-            return redirect(f"{_url(target)}?next={next_url}")
+            return redirect(f"{reverse(target)}?next={next_url}")
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)

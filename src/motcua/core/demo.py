@@ -255,110 +255,71 @@ OFFICER_NAMES = {
 }
 
 
-def seed_people(agencies: dict[str, Agency]) -> None:
+# Provincial officers: (username, full name, agency key in seed_agencies(), role, title).
+PROVINCIAL_OFFICERS = [
+    ("sotuphap.chuyenvien", "Phan Thị Ngọc", "STP", Role.SPECIALIST,
+     "Chuyên viên Phòng Hành chính tư pháp"),
+    ("sotuphap.truongphong", "Trịnh Văn Khoa", "STP", Role.UNIT_LEADER,
+     "Trưởng phòng Hành chính tư pháp"),
+    ("sotuphap.lanhdao", "Mai Xuân Bình", "STP", Role.AGENCY_LEADER, "Phó Giám đốc Sở"),
+    ("sotuphap.vanthu", "Cao Thị Yến", "STP", Role.RECORDS_CLERK, "Văn thư Sở"),
+    ("tinh.tiepnhan", "Lương Thị Hoa", "centre", Role.RECEPTION_OFFICER,
+     "Công chức tiếp nhận (quầy Sở Tư pháp)"),
+    ("tinh.giamdoc", "Tạ Quang Huy", "centre", Role.CENTRE_DIRECTOR, "Giám đốc Trung tâm"),
+    ("tinh.danhmuc", "Kiều Thị Phương", "VP UBND", Role.CATALOG_MANAGER, "Phòng Kiểm soát TTHC"),
+    ("thanhtra", "Hà Văn Dũng", "province", Role.AUDITOR, "Thanh tra viên"),
+    ("quantri", "Quản trị hệ thống", "province", Role.SYSTEM_ADMIN, "Quản trị hệ thống"),
+]  # fmt: skip
+SUPERUSERS = {"quantri"}
+
+# Citizens: username, name, e-mail, phone, then the profile.
+CITIZENS = [
+    ("congdan1", "Nguyễn Văn An", "an.nguyen@example.vn", "0912345678",
+     {"national_id": "022090001234", "date_of_birth": dt.date(1990, 5, 12), "sex": "M",
+      "address": "Số 12 đường Trần Hưng Đạo", "commune": 6688}),
+    ("congdan2", "Trần Thị Bình", "binh.tran@example.vn", "0987654321",
+     {"national_id": "022195004321", "date_of_birth": dt.date(1995, 9, 3), "sex": "F",
+      "address": "Thôn 3, đặc khu Vân Đồn", "commune": 6994}),
+]  # fmt: skip
+BUSINESSES = [
+    ("doanhnghiep1", "Công ty TNHH Du lịch Vịnh Xanh", "lienhe@vinhxanh.example.vn",
+     {"tax_code": "5701234566", "name": "Công ty TNHH Du lịch Vịnh Xanh",
+      "legal_representative": "Lê Minh Quân", "address": "Số 8 đường Hạ Long, phường Bãi Cháy",
+      "commune": 6673}),
+]  # fmt: skip
+
+
+def _commune_officers() -> list[tuple[str, str, str, str, str]]:
+    """(username, name, agency key, role, title) for the staff of the two demo communes."""
+    rows = []
     for code, slug in OFFICER_COMMUNES.items():
         for (suffix, where, role, title), name in zip(
             COMMUNE_STAFF, OFFICER_NAMES[slug], strict=True
         ):
-            _officer(f"{slug}.{suffix}", name, agencies[f"{where}:{code}"], role, title)
-    justice = agencies["STP"]
-    _officer(
-        "sotuphap.chuyenvien",
-        "Phan Thị Ngọc",
-        justice,
-        Role.SPECIALIST,
-        "Chuyên viên Phòng Hành chính tư pháp",
-    )
-    _officer(
-        "sotuphap.truongphong",
-        "Trịnh Văn Khoa",
-        justice,
-        Role.UNIT_LEADER,
-        "Trưởng phòng Hành chính tư pháp",
-    )
-    _officer("sotuphap.lanhdao", "Mai Xuân Bình", justice, Role.AGENCY_LEADER, "Phó Giám đốc Sở")
-    _officer("sotuphap.vanthu", "Cao Thị Yến", justice, Role.RECORDS_CLERK, "Văn thư Sở")
-    centre = agencies["centre"]
-    _officer(
-        "tinh.tiepnhan",
-        "Lương Thị Hoa",
-        centre,
-        Role.RECEPTION_OFFICER,
-        "Công chức tiếp nhận (quầy Sở Tư pháp)",
-    )
-    _officer("tinh.giamdoc", "Tạ Quang Huy", centre, Role.CENTRE_DIRECTOR, "Giám đốc Trung tâm")
-    _officer(
-        "tinh.danhmuc",
-        "Kiều Thị Phương",
-        agencies["VP UBND"],
-        Role.CATALOG_MANAGER,
-        "Phòng Kiểm soát TTHC",
-    )
-    _officer("thanhtra", "Hà Văn Dũng", agencies["province"], Role.AUDITOR, "Thanh tra viên")
-    _officer(
-        "quantri",
-        "Quản trị hệ thống",
-        agencies["province"],
-        Role.SYSTEM_ADMIN,
-        "Quản trị hệ thống",
-        is_staff=True,
-        is_superuser=True,
-    )
+            rows.append((f"{slug}.{suffix}", name, f"{where}:{code}", role, title))
+    return rows
 
-    halong = _unit(UnitLevel.COMMUNE, 6688)
-    citizen1 = _set_demo_user(
-        "congdan1",
-        "Nguyễn Văn An",
-        AccountKind.CITIZEN,
-        email="an.nguyen@example.vn",
-        phone="0912345678",
-    )
-    CitizenProfile.objects.update_or_create(
-        user=citizen1,
-        defaults={
-            "national_id": "022090001234",
-            "date_of_birth": dt.date(1990, 5, 12),
-            "sex": "M",
-            "address": "Số 12 đường Trần Hưng Đạo",
-            "commune": halong,
-        },
-    )
-    citizen2 = _set_demo_user(
-        "congdan2",
-        "Trần Thị Bình",
-        AccountKind.CITIZEN,
-        email="binh.tran@example.vn",
-        phone="0987654321",
-    )
-    CitizenProfile.objects.update_or_create(
-        user=citizen2,
-        defaults={
-            "national_id": "022195004321",
-            "date_of_birth": dt.date(1995, 9, 3),
-            "sex": "F",
-            "address": "Thôn 3, đặc khu Vân Đồn",
-            "commune": _unit(UnitLevel.COMMUNE, 6994),
-        },
-    )
-    business = _set_demo_user(
-        "doanhnghiep1",
-        "Công ty TNHH Du lịch Vịnh Xanh",
-        AccountKind.BUSINESS,
-        email="lienhe@vinhxanh.example.vn",
-    )
-    BusinessProfile.objects.update_or_create(
-        user=business,
-        defaults={
-            "tax_code": "5701234566",
-            "name": "Công ty TNHH Du lịch Vịnh Xanh",
-            "legal_representative": "Lê Minh Quân",
-            "address": "Số 8 đường Hạ Long, phường Bãi Cháy",
-            "commune": _unit(UnitLevel.COMMUNE, 6673),
-        },
-    )
-    for profile in CitizenProfile.objects.filter(user__in=[citizen1, citizen2]):
-        profile.full_clean()
-    BusinessProfile.objects.get(user=business).full_clean()
+
+def _profile_fields(fields: dict[str, object]) -> dict[str, object]:
+    return {**fields, "commune": _unit(UnitLevel.COMMUNE, int(fields["commune"]))}
+
+
+def seed_people(agencies: dict[str, Agency]) -> None:
+    for username, name, key, role, title in _commune_officers() + PROVINCIAL_OFFICERS:
+        admin = username in SUPERUSERS
+        _officer(username, name, agencies[key], role, title, is_staff=admin, is_superuser=admin)
+    for username, name, email, phone, profile in CITIZENS:
+        user = _set_demo_user(username, name, AccountKind.CITIZEN, email=email, phone=phone)
+        citizen, _ = CitizenProfile.objects.update_or_create(
+            user=user, defaults=_profile_fields(profile)
+        )
+        citizen.full_clean()
+    for username, name, email, profile in BUSINESSES:
+        user = _set_demo_user(username, name, AccountKind.BUSINESS, email=email)
+        business, _ = BusinessProfile.objects.update_or_create(
+            user=user, defaults=_profile_fields(profile)
+        )
+        business.full_clean()
 
 
 @transaction.atomic
@@ -389,21 +350,5 @@ def demo_accounts() -> list[DemoAccount]:
 
 
 def _demo_usernames() -> list[str]:
-    names = [
-        f"{slug}.{suffix}" for slug in OFFICER_COMMUNES.values() for suffix, *_ in COMMUNE_STAFF
-    ]
-    names += [
-        "sotuphap.chuyenvien",
-        "sotuphap.truongphong",
-        "sotuphap.lanhdao",
-        "sotuphap.vanthu",
-        "tinh.tiepnhan",
-        "tinh.giamdoc",
-        "tinh.danhmuc",
-        "thanhtra",
-        "quantri",
-        "congdan1",
-        "congdan2",
-        "doanhnghiep1",
-    ]
-    return names
+    officers = [row[0] for row in _commune_officers() + PROVINCIAL_OFFICERS]
+    return officers + [row[0] for row in CITIZENS] + [row[0] for row in BUSINESSES]

@@ -70,7 +70,7 @@ def roles_for(user: Any, agency_id: int) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     chain = {agency_id}
-    agency = Agency.objects.filter(pk=agency_id).only("parent").first()
+    agency = Agency.objects.filter(pk=agency_id).only("parent", "province").first()
     if agency is not None:
         chain.update(agency.ancestor_ids())
     roles = set()
