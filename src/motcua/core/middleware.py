@@ -46,3 +46,22 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RejectNulMiddleware:
+    """Answer 400 for a NUL character in the path or the query string.
+
+    PostgreSQL cannot store or compare text containing NUL; a search box or an address with
+    %00 would otherwise reach a query and fail with a 500. Form fields already refuse NUL.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query.lower() or "\x00" in query:
+            from motcua.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
