@@ -60,7 +60,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
             form.add_error(
                 "token",
-                _("Mã xác thực không đúng. Nhập sai nhiều lần: vui lòng đợi %(seconds)s giây.")
+                _("Mã xác thực không đúng. Vì an toàn, vui lòng đợi %(seconds)s giây rồi nhập lại.")
                 % {"seconds": wait},
             )
         else:
