@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.accounts",
     "motcua.organizations",
+    "motcua.catalog",
+    "motcua.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "motcua.portal",
     "motcua.backoffice",
 ]
@@ -202,6 +207,25 @@ STATIC_ROOT = (
 MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", 22))  # 22 = Quảng Ninh
 MOTCUA_PORTAL_NAME = os.environ.get("MOTCUA_PORTAL_NAME", "")
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", False)
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "motcua.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MotCua API",
+    "DESCRIPTION": "API của Cổng dịch vụ công và Hệ thống thông tin giải quyết thủ tục hành chính.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # assets vendored by drf-spectacular-sidecar, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.backoffice.urls")),
     path("quan-tri/login/", core_views.admin_login_redirect),
     path("quan-tri/", admin.site.urls),
+    path("api/", include("motcua.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("motcua.portal.urls")),
 ]

@@ -8,6 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from motcua.catalog.models import Channel, Level
+from motcua.catalog.selectors import (
+    fields_with_counts,
+    group_documents,
+    implementing_agencies,
+    procedure_detail,
+    search_procedures,
+)
 from motcua.core.text import fold
 from motcua.organizations.models import AgencyLevel
 from motcua.organizations.selectors import communes_of, home_province, public_agencies
@@ -57,3 +65,55 @@ def agency_page(request: HttpRequest, code: str) -> HttpResponse:
     if agency is None:
         raise Http404
     return render(request, "portal/agency_page.html", {"agency": agency})
+
+
+def procedure_search(request: HttpRequest) -> HttpResponse:
+    """Find a procedure: accent-insensitive, typo-tolerant search, browse by field, level and
+    agency."""
+    query = request.GET.get("q", "").strip()[:200]
+    level = request.GET.get("cap", "")
+    level = level if level in Level.values else ""
+    field_id = _int(request.GET.get("linh-vuc"))
+    agency_code = request.GET.get("co-quan", "")
+    agency = (
+        public_agencies(home_province()).filter(code=agency_code).first() if agency_code else None
+    )
+    procedures = search_procedures(
+        query, field_id=field_id, level=level or None, agency_id=agency.pk if agency else None
+    )
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {
+        "q": query,
+        "cap": level,
+        "linh-vuc": field_id or "",
+        "co-quan": agency_code if agency else "",
+    }
+    context = {
+        "page": page,
+        "query": query,
+        "level": level,
+        "levels": [(v, label) for v, label in Level.choices if v != Level.MINISTRY],
+        "field_id": field_id,
+        "fields": fields_with_counts(),
+        "agency": agency,
+        "query_string": urlencode({k: v for k, v in filters.items() if v}),
+    }
+    return render(request, "portal/procedure_search.html", context)
+
+
+def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = procedure_detail(code)
+    if procedure is None:
+        raise Http404
+    context = {
+        "procedure": procedure,
+        "channels": procedure.channels.all(),
+        "online": any(c.channel == Channel.ONLINE for c in procedure.channels.all()),
+        "document_groups": group_documents(procedure.documents.all()),
+        "agencies": implementing_agencies(procedure, home_province()),
+    }
+    return render(request, "portal/procedure_page.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None

@@ -1,0 +1,131 @@
+"""Reads of the catalog: search, browse, detail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from motcua.catalog.models import (
+    DocumentComponent,
+    Procedure,
+    ProcedureChannel,
+    ProcedureField,
+    ProcedureImplementation,
+    ProcedureStatus,
+    SubCase,
+)
+from motcua.catalog.services import search_name
+from motcua.organizations.models import AdministrativeUnit
+
+# pg_trgm's word similarity below which a word is not taken for a typo of another.
+TYPO_THRESHOLD = 0.5
+MAX_QUERY_LENGTH = 200
+
+
+def normalise_query(query: str) -> str:
+    return " ".join(search_name(query[:MAX_QUERY_LENGTH]).split())
+
+
+def search_procedures(
+    query: str = "",
+    *,
+    field_id: int | None = None,
+    level: str | None = None,
+    agency_id: int | None = None,
+    include_repealed: bool = False,
+) -> QuerySet[Procedure]:
+    """Procedures matching ``query``, accent-insensitive and typo-tolerant.
+
+    Ranking: the exact name first, then names starting with the query, then names containing
+    every word, then typo matches by trigram word similarity; ties by similarity, then name.
+    """
+    qs = Procedure.objects.select_related("field")
+    if not include_repealed:
+        qs = qs.exclude(status=ProcedureStatus.REPEALED)
+    if field_id:
+        qs = qs.filter(field_id=field_id)
+    if level:
+        qs = qs.filter(levels__contains=[level])
+    if agency_id:
+        qs = qs.filter(
+            implementations__agency_id=agency_id, implementations__is_active=True
+        ).distinct()
+    term = normalise_query(query)
+    if not term:
+        return qs.order_by("name")
+    words = term.split()
+    all_words = Q()
+    for word in words:
+        all_words &= Q(search_name__contains=word)
+    qs = qs.annotate(similarity=TrigramWordSimilarity(term, "search_name")).filter(
+        all_words | Q(similarity__gte=TYPO_THRESHOLD)
+    )
+    rank = Case(
+        When(search_name=term, then=Value(0)),
+        When(search_name__startswith=term, then=Value(1)),
+        When(all_words, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(rank=rank).order_by("rank", "-similarity", "name")
+
+
+def procedure_detail(code: str) -> Procedure | None:
+    """One procedure with everything its page and API show, in a fixed number of queries."""
+    return (
+        Procedure.objects.select_related("field")
+        .prefetch_related(
+            Prefetch("channels", queryset=ProcedureChannel.objects.select_related("subcase")),
+            Prefetch("documents", queryset=DocumentComponent.objects.select_related("subcase")),
+            "legal_bases",
+            "results",
+            "subcases",
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def fields_with_counts() -> QuerySet[ProcedureField]:
+    """Fields that have procedures in force, with how many, for browsing."""
+    return (
+        ProcedureField.objects.annotate(
+            count=Count("procedures", filter=~Q(procedures__status=ProcedureStatus.REPEALED))
+        )
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class DocumentGroupView:
+    title: str
+    subcase: SubCase | None
+    documents: list[DocumentComponent]
+
+
+def group_documents(documents: Iterable[DocumentComponent]) -> list[DocumentGroupView]:
+    """Documents in their published groups ("Giấy tờ phải nộp", a sub-case…), in order."""
+    groups: list[DocumentGroupView] = []
+    for document in documents:
+        key = (document.group_title, document.subcase_id)
+        if not groups or (groups[-1].title, getattr(groups[-1].subcase, "pk", None)) != key:
+            groups.append(DocumentGroupView(document.group_title, document.subcase, []))
+        groups[-1].documents.append(document)
+    return groups
+
+
+def implementing_agencies(
+    procedure: Procedure, province: AdministrativeUnit | None
+) -> list[ProcedureImplementation]:
+    """Where in our province the procedure is received and resolved."""
+    if province is None:
+        return []
+    return list(
+        procedure.implementations.filter(is_active=True, agency__province=province)
+        .select_related("agency", "agency__commune")
+        .order_by("role", "agency__level", "agency__name")
+    )
