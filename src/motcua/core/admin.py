@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.core.models import SecurityEvent
+from motcua.core.models import CalendarOverride, SecurityEvent
 
 
 @admin.register(SecurityEvent)
@@ -23,3 +23,16 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Days off and make-up working days, province-wide (no agency) or for one agency."""
+
+    list_display = ["date", "kind", "agency", "reason", "created_at"]
+    list_filter = ["kind", ("agency", admin.EmptyFieldListFilter)]
+    search_fields = ["reason", "agency__code", "agency__name"]
+    date_hierarchy = "date"
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["created_at"]

@@ -1,4 +1,4 @@
-"""Models shared by every app: the security audit log."""
+"""Models shared by every app: the security audit log and the working-calendar overrides."""
 
 from __future__ import annotations
 
@@ -82,3 +82,61 @@ class SecurityEvent(models.Model):
             "user_agent": self.user_agent,
             "data": self.data,
         }
+
+
+class CalendarOverrideKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ")
+    WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
+
+
+class CalendarOverride(models.Model):
+    """An admin's change to the working calendar: a day off or a make-up working day.
+
+    Without an agency it applies to the whole province; an agency's own override of the same
+    day wins over the province-wide one, and both win over the public holidays and make-up
+    Saturdays of the ``holidays`` package (see ``motcua.core.calendars``). Due dates already
+    computed (stored on received dossiers) do not move when an override is added later.
+    """
+
+    date = models.DateField(_("ngày"))
+    kind = models.CharField(_("loại"), max_length=16, choices=CalendarOverrideKind.choices)
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_overrides",
+        help_text=_("Để trống nếu áp dụng cho toàn tỉnh."),
+    )
+    reason = models.CharField(
+        _("lý do"),
+        max_length=255,
+        help_text=_("Ví dụ: số và ngày của văn bản cho nghỉ hoặc làm bù."),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ / làm bù")
+        verbose_name_plural = _("ngày nghỉ / làm bù")
+        ordering = ["-date"]
+        # NULL agencies are distinct in a plain unique index: the province-wide rows need their
+        # own partial unique index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "agency"],
+                condition=models.Q(agency__isnull=False),
+                name="calendar_override_unique_agency_day",
+                violation_error_message=_("Cơ quan này đã có điều chỉnh lịch cho ngày này."),
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(agency__isnull=True),
+                name="calendar_override_unique_province_day",
+                violation_error_message=_("Đã có điều chỉnh lịch toàn tỉnh cho ngày này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.agency.code if self.agency_id else _("toàn tỉnh")
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()} ({scope})"

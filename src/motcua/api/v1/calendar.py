@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from motcua.api.errors import problem
+from motcua.core.calendars import due_date_from_params
+from motcua.core.worktime import WorktimeError
 
 
 @extend_schema(
@@ -44,9 +46,6 @@ from motcua.api.errors import problem
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def due_date(request: Request) -> Response:
-    from motcua.core.calendars import due_date_from_params
-    from motcua.core.worktime import WorktimeError
-
     params = request.query_params
     try:
         due = due_date_from_params(
