@@ -18,6 +18,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The national catalog extract shipped beside the project (2,642 real procedures).
+PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
 
 .PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps
 
@@ -45,6 +47,8 @@ setup-demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_admin_units
 	$(MANAGE) seed_demo
+	$(MANAGE) import_procedures $(PROCEDURES) --quiet-report
+	$(MANAGE) link_procedures
 
 # The demo server runs with DEBUG on (development server, demo accounts printed).
 run: export DJANGO_DEBUG = 1

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.test import Client
+
+# The national catalog extract beside the project (../shared/data/tthc/procedures.jsonl).
+CATALOG_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "tthc" / "procedures.jsonl"
 
 PASSWORD = "MotCua@2026"  # core.demo.DEMO_PASSWORD
 LOGIN_URL = "/tai-khoan/dang-nhap/"

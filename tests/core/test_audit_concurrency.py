@@ -20,6 +20,9 @@ def _append_many(worker: int) -> None:
     connections.close_all()
 
 
+# Fork is what lets the children inherit the test database settings; they touch nothing of
+# the parent but open their own connections, so the threads of the parent do not matter.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_from_several_processes_keep_the_chain():
     from django.db import connections

@@ -8,13 +8,16 @@ updates by code and writes a new version only when the parsed content changed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from django.db import transaction
 
 from motcua.catalog import parsing
 from motcua.catalog.data import (
@@ -25,8 +28,8 @@ from motcua.catalog.data import (
     ResultData,
     SubCaseData,
 )
-from motcua.catalog.models import Channel, Level, OnlineClass, ProcedureField
-from motcua.catalog.services import save_procedure
+from motcua.catalog.models import Channel, Level, OnlineClass, Procedure, ProcedureField
+from motcua.catalog.services import NewProcedure, create_procedures, save_procedure
 
 NOT_ONLINE_REASON = (
     "Danh mục thủ tục hành chính quốc gia chưa công bố cách thức nộp hồ sơ trực tuyến "
@@ -145,20 +148,72 @@ class ImportSummary:
         return self.created + self.updated + self.unchanged
 
 
-def _records(path: Path, summary: ImportSummary) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                summary.rejected.append((number, f"JSON không hợp lệ: {error.msg}"))
-                continue
-            if not isinstance(record, dict) or not str(record.get("ma_thu_tuc", "")).strip():
-                summary.rejected.append((number, "Thiếu mã thủ tục (ma_thu_tuc)"))
-                continue
-            yield number, record
+def parse_lines(lines: Iterable[str], summary: ImportSummary) -> Iterator[dict[str, str]]:
+    """The records of a JSON-lines text; a line that is not a procedure is listed as rejected."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            summary.rejected.append((number, f"JSON không hợp lệ: {error.msg}"))
+            continue
+        if not isinstance(record, dict) or not str(record.get("ma_thu_tuc", "")).strip():
+            summary.rejected.append((number, "Thiếu mã thủ tục (ma_thu_tuc)"))
+            continue
+        yield record
+
+
+BATCH_SIZE = 250
+
+
+def import_records(
+    records: Iterable[dict[str, str]],
+    summary: ImportSummary | None = None,
+    *,
+    on_batch: Callable[[int], object] | None = None,
+) -> ImportSummary:
+    """Import records (already decoded) in batches of one transaction each."""
+    summary = summary or ImportSummary()
+    started = time.perf_counter()
+    fields: dict[str, ProcedureField] = {f.name: f for f in ProcedureField.objects.all()}
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, BATCH_SIZE)):
+        # One transaction per batch; new procedures go in with one query per table.
+        with transaction.atomic():
+            _import_batch(batch, summary, fields)
+        if on_batch is not None:
+            on_batch(len(batch))
+    summary.seconds += time.perf_counter() - started
+    return summary
+
+
+def _import_batch(
+    batch: list[dict[str, str]], summary: ImportSummary, fields: dict[str, ProcedureField]
+) -> None:
+    parsed = [(record, *record_to_data(record, summary.report)) for record in batch]
+    codes = [data.code for _, data, _ in parsed]
+    existing = set(Procedure.objects.filter(code__in=codes).values_list("code", flat=True))
+    new: dict[str, NewProcedure] = {}
+
+    def flush_new() -> None:
+        create_procedures(list(new.values()), reason=IMPORT_REASON, field_cache=fields)
+        summary.created += len(new)
+        existing.update(new)
+        new.clear()
+
+    for record, data, status in parsed:
+        if data.code in new:  # the same code twice in a batch: the later line updates it
+            flush_new()
+        if data.code in existing:
+            outcome = save_procedure(
+                data, reason=IMPORT_REASON, source=record, parse_status=status, field_cache=fields
+            )
+            summary.updated += outcome.changed
+            summary.unchanged += not outcome.changed
+        else:
+            new[data.code] = NewProcedure(data, source=record, parse_status=status)
+    flush_new()
 
 
 def import_file(path: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:
@@ -167,28 +222,11 @@ def import_file(path: Path, *, progress: TextIO | None = sys.stderr) -> ImportSu
     from tqdm import tqdm
 
     summary = ImportSummary()
-    started = time.perf_counter()
-    total_lines = sum(1 for _ in path.open(encoding="utf-8"))
-    fields: dict[str, ProcedureField] = {f.name: f for f in ProcedureField.objects.all()}
+    with path.open(encoding="utf-8") as handle:
+        lines = handle.readlines()
     bar = tqdm(
-        total=total_lines, unit=" thủ tục", file=progress, disable=progress is None, leave=False
+        total=len(lines), unit=" thủ tục", file=progress, disable=progress is None, leave=False
     )
-    for _number, record in _records(path, summary):
-        data, status = record_to_data(record, summary.report)
-        outcome = save_procedure(
-            data,
-            reason=IMPORT_REASON,
-            source=record,
-            parse_status=status,
-            field_cache=fields,
-        )
-        if outcome.created:
-            summary.created += 1
-        elif outcome.changed:
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-        bar.update(1)
+    import_records(parse_lines(lines, summary), summary, on_batch=bar.update)
     bar.close()
-    summary.seconds = time.perf_counter() - started
     return summary

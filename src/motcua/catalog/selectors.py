@@ -5,8 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length
 
 from motcua.catalog.models import (
     DocumentComponent,
@@ -40,7 +51,7 @@ def search_procedures(
     """Procedures matching ``query``, accent-insensitive and typo-tolerant.
 
     Ranking: the exact name first, then names starting with the query, then names containing
-    every word, then typo matches by trigram word similarity; ties by similarity, then name.
+    every word, then typo matches by trigram word similarity; within a rank the closest name.
     """
     qs = Procedure.objects.select_related("field")
     if not include_repealed:
@@ -70,7 +81,13 @@ def search_procedures(
         default=Value(3),
         output_field=IntegerField(),
     )
-    return qs.annotate(rank=rank).order_by("rank", "-similarity", "name")
+    # Within a rank: word similarity (the query inside the name) plus whole-name similarity,
+    # so that among names containing the words the closest and shortest comes first
+    # ("đăng ký khai sinh" before "liên thông … đăng ký khai sinh, đăng ký thường trú …").
+    closeness = F("similarity") + TrigramSimilarity("search_name", term)
+    return qs.annotate(rank=rank, closeness=closeness).order_by(
+        "rank", "-closeness", Length("search_name"), "name"
+    )
 
 
 def procedure_detail(code: str) -> Procedure | None:

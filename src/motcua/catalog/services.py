@@ -83,24 +83,33 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _write_children(procedure: Procedure, data: ProcedureData) -> None:
+def _delete_children(procedure: Procedure) -> None:
     procedure.subcases.all().delete()  # cascades to their channels and documents
     procedure.channels.all().delete()
     procedure.documents.all().delete()
     procedure.legal_bases.all().delete()
     procedure.results.all().delete()
+
+
+def _write_children(pairs: list[tuple[Procedure, ProcedureData]]) -> None:
+    """Insert the children of many saved procedures with one query per child table."""
     subcases = SubCase.objects.bulk_create(
         [
             SubCase(procedure=procedure, code=s.code, name=s.name, position=i)
+            for procedure, data in pairs
             for i, s in enumerate(data.subcases)
         ]
     )
-    by_code = {s.code: s for s in subcases}
+    by_key = {(s.procedure_id, s.code): s for s in subcases}
+
+    def subcase(procedure: Procedure, code: str | None) -> SubCase | None:
+        return by_key.get((procedure.pk, code)) if code else None
+
     ProcedureChannel.objects.bulk_create(
         [
             ProcedureChannel(
                 procedure=procedure,
-                subcase=by_code.get(c.subcase) if c.subcase else None,
+                subcase=subcase(procedure, c.subcase),
                 channel=c.channel,
                 duration_value=Decimal(c.duration_value) if c.duration_value else None,
                 duration_unit=c.duration_unit,
@@ -111,6 +120,7 @@ def _write_children(procedure: Procedure, data: ProcedureData) -> None:
                 cutoff=dt.time.fromisoformat(c.cutoff) if c.cutoff else None,
                 position=i,
             )
+            for procedure, data in pairs
             for i, c in enumerate(data.channels)
         ]
     )
@@ -118,7 +128,7 @@ def _write_children(procedure: Procedure, data: ProcedureData) -> None:
         [
             DocumentComponent(
                 procedure=procedure,
-                subcase=by_code.get(d.subcase) if d.subcase else None,
+                subcase=subcase(procedure, d.subcase),
                 group_title=d.group_title,
                 name=d.name,
                 form=d.form[:500],
@@ -127,21 +137,87 @@ def _write_children(procedure: Procedure, data: ProcedureData) -> None:
                 count_text=d.count_text[:255],
                 position=i,
             )
+            for procedure, data in pairs
             for i, d in enumerate(data.documents)
         ]
     )
     LegalBasis.objects.bulk_create(
         [
             LegalBasis(procedure=procedure, title=b.title, code=b.code[:120], position=i)
+            for procedure, data in pairs
             for i, b in enumerate(data.legal_bases)
         ]
     )
     ProcedureResult.objects.bulk_create(
         [
             ProcedureResult(procedure=procedure, name=r.name, code=r.code[:80], position=i)
+            for procedure, data in pairs
             for i, r in enumerate(data.results)
         ]
     )
+
+
+def _apply(
+    procedure: Procedure,
+    data: ProcedureData,
+    field_cache: dict[str, ProcedureField] | None,
+    source: dict[str, Any] | None,
+    parse_status: dict[str, Any] | None,
+) -> None:
+    """Copy ``data`` onto the procedure's own columns and move it to the next version."""
+    for name in _SCALARS:
+        setattr(procedure, name, getattr(data, name))
+    procedure.search_name = search_name(data.name)
+    procedure.field = _field(data.field_name, field_cache)
+    procedure.effective_date = _date(data.effective_date)
+    procedure.repealed_date = _date(data.repealed_date)
+    procedure.content_hash = data.content_hash()
+    procedure.version += 1
+    if source is not None:
+        procedure.source = source
+    if parse_status is not None:
+        procedure.parse_status = parse_status
+
+
+def _version(procedure: Procedure, data: ProcedureData, by: Any, reason: str) -> ProcedureVersion:
+    return ProcedureVersion(
+        procedure=procedure,
+        number=procedure.version,
+        snapshot=data.snapshot(),
+        content_hash=procedure.content_hash,
+        reason=reason[:255],
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+@dataclass(frozen=True)
+class NewProcedure:
+    data: ProcedureData
+    source: dict[str, Any] | None = None
+    parse_status: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def create_procedures(
+    items: list[NewProcedure],
+    *,
+    reason: str,
+    field_cache: dict[str, ProcedureField] | None = None,
+) -> list[Procedure]:
+    """Create many procedures that do not exist yet, each at version 1, in a few queries
+    (the bulk path of the import; the rules are those of ``save_procedure``)."""
+    for item in items:
+        validate(item.data)
+    procedures = []
+    for item in items:
+        procedure = Procedure(code=item.data.code)
+        _apply(procedure, item.data, field_cache, item.source, item.parse_status)
+        procedures.append(procedure)
+    Procedure.objects.bulk_create(procedures)
+    pairs = [(p, item.data) for p, item in zip(procedures, items, strict=True)]
+    _write_children(pairs)
+    ProcedureVersion.objects.bulk_create([_version(p, d, None, reason) for p, d in pairs])
+    return procedures
 
 
 def validate(data: ProcedureData) -> None:
@@ -199,28 +275,12 @@ def save_procedure(
             Procedure.objects.filter(pk=procedure.pk).update(**extras)
         return SaveOutcome(procedure, created=False, changed=False)
 
-    for name in _SCALARS:
-        setattr(procedure, name, getattr(data, name))
-    procedure.search_name = search_name(data.name)
-    procedure.field = _field(data.field_name, field_cache)
-    procedure.effective_date = _date(data.effective_date)
-    procedure.repealed_date = _date(data.repealed_date)
-    procedure.content_hash = new_hash
-    procedure.version += 1
-    if source is not None:
-        procedure.source = source
-    if parse_status is not None:
-        procedure.parse_status = parse_status
+    _apply(procedure, data, field_cache, source, parse_status)
     procedure.save()
-    _write_children(procedure, data)
-    ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=procedure.version,
-        snapshot=data.snapshot(),
-        content_hash=new_hash,
-        reason=reason[:255],
-        created_by=by if getattr(by, "pk", None) else None,
-    )
+    if not created:
+        _delete_children(procedure)
+    _write_children([(procedure, data)])
+    _version(procedure, data, by, reason).save()
     return SaveOutcome(procedure, created=created, changed=True)
 
 
