@@ -21,12 +21,13 @@ PORT ?= 8000
 # The national catalog extract shipped beside the project (2,642 real procedures).
 PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
 
-.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps
+.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps bench
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test       install and run the whole test suite (unit, integration, browser)"
 	@echo "make lint       ruff format check and lint"
+	@echo "make bench      benchmarks (numbers recorded in docs/benchmarks.md)"
 	@echo "make format     ruff format and autofix"
 	@echo "make lock       re-pin the dependency lock files from pyproject.toml"
 	@echo "make messages   update the gettext catalogs (needs GNU gettext)"
@@ -65,6 +66,10 @@ test: install browser-deps
 
 test-fast: install
 	$(BIN)/pytest -m "not browser"
+
+bench: install
+	$(PY) bench/bench_worktime.py
+	$(PY) bench/bench_catalog.py $(PROCEDURES)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -9,7 +10,6 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.db.models import (
     Case,
     Count,
-    F,
     IntegerField,
     Prefetch,
     Q,
@@ -31,8 +31,6 @@ from motcua.catalog.models import (
 from motcua.catalog.services import search_name
 from motcua.organizations.models import AdministrativeUnit
 
-# pg_trgm's word similarity below which a word is not taken for a typo of another.
-TYPO_THRESHOLD = 0.5
 MAX_QUERY_LENGTH = 200
 
 
@@ -50,8 +48,8 @@ def search_procedures(
 ) -> QuerySet[Procedure]:
     """Procedures matching ``query``, accent-insensitive and typo-tolerant.
 
-    Ranking: the exact name first, then names starting with the query, then names containing
-    every word, then typo matches by trigram word similarity; within a rank the closest name.
+    Names containing every word come first (exact name, then prefix, then the rest); only when
+    no name has them are the words taken for typos and matched by trigram word similarity.
     """
     qs = Procedure.objects.select_related("field")
     if not include_repealed:
@@ -67,27 +65,39 @@ def search_procedures(
     term = normalise_query(query)
     if not term:
         return qs.order_by("name")
+    matches = qs.filter(_whole_words(term))
+    if matches.exists():
+        # Exact name, then names starting with the query, then the rest; shorter (more
+        # specific) names first within a rank.
+        rank = Case(
+            When(search_name=term, then=Value(0)),
+            When(search_name__startswith=term, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return matches.annotate(rank=rank).order_by("rank", Length("search_name"), "name")
+    # No name has the words: take them for typos. The %> operator (threshold
+    # pg_trgm.word_similarity_threshold, 0.6) is answered by the trigram index; only its
+    # matches are scored. Word similarity plus whole-name similarity puts the closest and
+    # shortest first ("đăng ký khai sinh" before "liên thông … đăng ký khai sinh, …").
+    closeness = TrigramWordSimilarity(term, "search_name") + TrigramSimilarity("search_name", term)
+    return (
+        qs.filter(search_name__trigram_word_similar=term)
+        .annotate(rank=Value(3, output_field=IntegerField()), closeness=closeness)
+        .order_by("-closeness", Length("search_name"), "name")
+    )
+
+
+def _whole_words(term: str) -> Q:
+    """Every word of the query as a whole word of the name, the last one as a prefix (the
+    citizen may still be typing it). PostgreSQL regular expressions; the trigram index
+    answers them."""
     words = term.split()
-    all_words = Q()
-    for word in words:
-        all_words &= Q(search_name__contains=word)
-    qs = qs.annotate(similarity=TrigramWordSimilarity(term, "search_name")).filter(
-        all_words | Q(similarity__gte=TYPO_THRESHOLD)
-    )
-    rank = Case(
-        When(search_name=term, then=Value(0)),
-        When(search_name__startswith=term, then=Value(1)),
-        When(all_words, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    # Within a rank: word similarity (the query inside the name) plus whole-name similarity,
-    # so that among names containing the words the closest and shortest comes first
-    # ("đăng ký khai sinh" before "liên thông … đăng ký khai sinh, đăng ký thường trú …").
-    closeness = F("similarity") + TrigramSimilarity("search_name", term)
-    return qs.annotate(rank=rank, closeness=closeness).order_by(
-        "rank", "-closeness", Length("search_name"), "name"
-    )
+    condition = Q()
+    for index, word in enumerate(words):
+        end = "" if index == len(words) - 1 else r"\M"
+        condition &= Q(search_name__regex=rf"\m{re.escape(word)}{end}")
+    return condition
 
 
 def procedure_detail(code: str) -> Procedure | None:
