@@ -260,3 +260,29 @@ def test_english_404_page(client):
     response = client.get("/co-quan/H99/")
     assert response.status_code == 404
     assert 'lang="en"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_agency_page_leads_to_the_procedures_it_handles(client):
+    html = client.get("/co-quan/H22.6688.1/").content.decode()
+    assert "/thu-tuc/?co-quan=H22.6688.1" in html
+    listing = client.get("/thu-tuc/", {"co-quan": "H22.6688.1", "q": "khai sinh"}).content.decode()
+    assert "Thủ tục đăng ký khai sinh" in listing
+    assert "Trung tâm Phục vụ hành chính công Phường Hạ Long" in listing
+
+
+@pytest.mark.django_db
+def test_procedure_page_shows_every_component(client):
+    html = client.get("/thu-tuc/1.000178/").content.decode()
+    for text in [
+        "Cách thức thực hiện",
+        "Thành phần hồ sơ",
+        "Căn cứ pháp lý",
+        "KQ.G01.00262",
+        "68/2013/TT-BCA",
+        "60",
+        "ngày làm việc",
+        "Trình tự thực hiện",
+    ]:
+        assert text in html
+    assert client.get("/thu-tuc/0.000000/").status_code == 404
