@@ -83,6 +83,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "motcua.urls"
+# The catalog editor posts one field per document, channel and basis: the largest real
+# procedure (94 documents) comes close to Django's default limit of 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 WSGI_APPLICATION = "motcua.wsgi.application"
 
 TEMPLATES = [
@@ -176,6 +179,7 @@ OTP_TOTP_ISSUER = os.environ.get("MOTCUA_OTP_ISSUER", "MotCua")
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["motcua.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True

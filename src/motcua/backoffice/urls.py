@@ -1,11 +1,39 @@
-from django.urls import path
+from django.urls import include, path
 
-from motcua.backoffice import views
+from motcua.backoffice import catalog_views, views
 
 app_name = "backoffice"
+
+# The procedure catalog (backoffice:catalog:…). Its own namespace, because its pages take a
+# procedure code, not the agency code of the pages above (see tests/backoffice).
+catalog_patterns = [
+    path("", catalog_views.procedure_list, name="list"),
+    path("<str:procedure_code>/", catalog_views.procedure_page, name="detail"),
+    path("<str:procedure_code>/sua/", catalog_views.procedure_edit, name="edit"),
+    path("<str:procedure_code>/bai-bo/", catalog_views.procedure_repeal, name="repeal"),
+    path("<str:procedure_code>/khoi-phuc/", catalog_views.procedure_restore, name="restore"),
+    path("<str:procedure_code>/lich-su/", catalog_views.procedure_history, name="history"),
+    path(
+        "<str:procedure_code>/lich-su/<int:number>/",
+        catalog_views.procedure_version,
+        name="version",
+    ),
+    path("<str:procedure_code>/quy-trinh/", catalog_views.process_default, name="process"),
+    path(
+        "<str:procedure_code>/quy-trinh/co-quan/<str:agency_code>/",
+        catalog_views.process_agency,
+        name="process_agency",
+    ),
+    path(
+        "<str:procedure_code>/quy-trinh/co-quan/<str:agency_code>/xoa/",
+        catalog_views.process_agency_delete,
+        name="process_agency_delete",
+    ),
+]
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("co-quan/", views.agency_list, name="agency_list"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
+    path("danh-muc/", include((catalog_patterns, "catalog"))),
 ]
