@@ -79,3 +79,13 @@ def otp_client(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: test transactions roll back, so cached reads of
+    another test's data would otherwise leak into this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -87,9 +87,12 @@ def main() -> None:
         client = Client()
         for query in QUERIES:  # warm-up: connection, caches, first plans
             timed(client, "/api/v1/procedures", {"q": query})
-        api_search = [
-            timed(client, "/api/v1/procedures", {"q": q}) for _ in range(rounds) for q in QUERIES
-        ]
+        per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
+        for _ in range(rounds):
+            for q in QUERIES:
+                per_query[q].append(timed(client, "/api/v1/procedures", {"q": q}))
+        api_search = [t for times in per_query.values() for t in times]
+        slowest = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
         page_search = [
             timed(client, "/thu-tuc/", {"q": q}) for _ in range(rounds // 4 or 1) for q in QUERIES
         ]
@@ -99,6 +102,8 @@ def main() -> None:
         print(f"search API  /api/v1/procedures?q=…   {percentiles(api_search)}")
         print(f"search page /thu-tuc/?q=…            {percentiles(page_search)}")
         print(f"detail API  /api/v1/procedures/{{code}} {percentiles(detail)}")
+        for query, times in slowest:
+            print(f"  slowest search {query!r}: median {statistics.median(times):.1f} ms")
         print(f"database: {test_name}, {len(codes)} procedures")
     finally:
         creation.destroy_test_db(test_name, verbosity=0)

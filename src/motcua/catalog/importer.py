@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from motcua.catalog import parsing
 from motcua.catalog.data import (
@@ -28,7 +28,17 @@ from motcua.catalog.data import (
     ResultData,
     SubCaseData,
 )
-from motcua.catalog.models import Channel, Level, OnlineClass, Procedure, ProcedureField
+from motcua.catalog.models import (
+    Channel,
+    DocumentComponent,
+    LegalBasis,
+    Level,
+    OnlineClass,
+    Procedure,
+    ProcedureChannel,
+    ProcedureField,
+    ProcedureResult,
+)
 from motcua.catalog.services import NewProcedure, create_procedures, save_procedure
 
 NOT_ONLINE_REASON = (
@@ -184,8 +194,24 @@ def import_records(
             _import_batch(batch, summary, fields)
         if on_batch is not None:
             on_batch(len(batch))
+    if summary.created or summary.updated:
+        _analyze()
     summary.seconds += time.perf_counter() - started
     return summary
+
+
+def _analyze() -> None:
+    """After a bulk load, merge the GIN index's pending list and refresh the planner's
+    statistics: otherwise PostgreSQL prices the trigram index too high and scans the whole
+    catalog for a typo search (36–80 ms instead of a few)."""
+    tables = [
+        model._meta.db_table
+        for model in (Procedure, ProcedureChannel, DocumentComponent, LegalBasis, ProcedureResult)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('procedure_search_trgm'::regclass)")
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _import_batch(

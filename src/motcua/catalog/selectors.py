@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -32,6 +33,14 @@ from motcua.catalog.services import search_name
 from motcua.organizations.models import AdministrativeUnit
 
 MAX_QUERY_LENGTH = 200
+LIST_DEFERRED = (
+    "source",
+    "parse_status",
+    "steps_text",
+    "conditions_text",
+    "related_procedures_text",
+    "reception_address_text",
+)
 
 
 def normalise_query(query: str) -> str:
@@ -51,7 +60,8 @@ def search_procedures(
     Names containing every word come first (exact name, then prefix, then the rest); only when
     no name has them are the words taken for typos and matched by trigram word similarity.
     """
-    qs = Procedure.objects.select_related("field")
+    # Lists never show the long texts nor the source record (tens of kilobytes a row).
+    qs = Procedure.objects.select_related("field").defer(*LIST_DEFERRED)
     if not include_repealed:
         qs = qs.exclude(status=ProcedureStatus.REPEALED)
     if field_id:
@@ -116,15 +126,27 @@ def procedure_detail(code: str) -> Procedure | None:
     )
 
 
-def fields_with_counts() -> QuerySet[ProcedureField]:
-    """Fields that have procedures in force, with how many, for browsing."""
-    return (
-        ProcedureField.objects.annotate(
-            count=Count("procedures", filter=~Q(procedures__status=ProcedureStatus.REPEALED))
+FIELDS_CACHE_KEY = "catalog:fields-with-counts"
+FIELDS_CACHE_SECONDS = 300
+
+
+def fields_with_counts() -> list[ProcedureField]:
+    """Fields that have procedures in force, with how many, for browsing.
+
+    Shown on every search page and cheap to be a little stale: cached for five minutes and
+    dropped by every catalog write in this process (other processes catch up on expiry).
+    """
+    fields = cache.get(FIELDS_CACHE_KEY)
+    if fields is None:
+        fields = list(
+            ProcedureField.objects.annotate(
+                count=Count("procedures", filter=~Q(procedures__status=ProcedureStatus.REPEALED))
+            )
+            .filter(count__gt=0)
+            .order_by("name")
         )
-        .filter(count__gt=0)
-        .order_by("name")
-    )
+        cache.set(FIELDS_CACHE_KEY, fields, FIELDS_CACHE_SECONDS)
+    return fields
 
 
 @dataclass(frozen=True)

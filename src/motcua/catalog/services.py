@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -214,10 +215,17 @@ def create_procedures(
         _apply(procedure, item.data, field_cache, item.source, item.parse_status)
         procedures.append(procedure)
     Procedure.objects.bulk_create(procedures)
+    transaction.on_commit(_catalog_changed)
     pairs = [(p, item.data) for p, item in zip(procedures, items, strict=True)]
     _write_children(pairs)
     ProcedureVersion.objects.bulk_create([_version(p, d, None, reason) for p, d in pairs])
     return procedures
+
+
+def _catalog_changed() -> None:
+    from motcua.catalog.selectors import FIELDS_CACHE_KEY
+
+    cache.delete(FIELDS_CACHE_KEY)
 
 
 def validate(data: ProcedureData) -> None:
@@ -277,6 +285,7 @@ def save_procedure(
 
     _apply(procedure, data, field_cache, source, parse_status)
     procedure.save()
+    transaction.on_commit(_catalog_changed)
     if not created:
         _delete_children(procedure)
     _write_children([(procedure, data)])
