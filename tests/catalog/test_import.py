@@ -142,3 +142,28 @@ def test_the_same_code_twice_in_one_file_updates_instead_of_failing():
     procedure = Procedure.objects.get(code="9.000001")
     assert procedure.version == 2
     assert procedure.name == "Tên mới của thủ tục thử"
+
+
+def test_reimport_keeps_what_catalog_managers_decided(django_user_model):
+    from motcua.catalog.services import current_data, save_procedure
+
+    procedure = Procedure.objects.get(code="1.001193")
+    local = current_data(procedure)
+    local.online_class = OnlineClass.FULL
+    local.provincial_code = "1.001193.H22"
+    save_procedure(local, reason="Phân loại toàn trình theo Quyết định của UBND tỉnh")
+    # The same national record again: nothing changes, the local classification stays.
+    summary = import_records([load_record("1.001193")])
+    assert summary.unchanged == 1
+    procedure.refresh_from_db()
+    assert (procedure.online_class, procedure.version) == (OnlineClass.FULL, 2)
+    # A national change arrives: a new version with it, still with the local decisions.
+    changed = load_record("1.001193")
+    changed["ten_thu_tuc"] = "Thủ tục đăng ký khai sinh (sửa đổi)"
+    summary = import_records([changed])
+    assert summary.updated == 1
+    procedure.refresh_from_db()
+    assert procedure.version == 3
+    assert procedure.name.endswith("(sửa đổi)")
+    assert procedure.online_class == OnlineClass.FULL
+    assert procedure.provincial_code == "1.001193.H22"

@@ -39,7 +39,12 @@ from motcua.catalog.models import (
     ProcedureField,
     ProcedureResult,
 )
-from motcua.catalog.services import NewProcedure, create_procedures, save_procedure
+from motcua.catalog.services import (
+    NewProcedure,
+    create_procedures,
+    current_data,
+    save_procedure,
+)
 
 NOT_ONLINE_REASON = (
     "Danh mục thủ tục hành chính quốc gia chưa công bố cách thức nộp hồ sơ trực tuyến "
@@ -214,32 +219,62 @@ def _analyze() -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+# What catalog managers decide locally and a national update must not undo.
+LOCAL_FIELDS = ("provincial_code", "online_class", "not_online_reason", "effective_date")
+
+
 def _import_batch(
     batch: list[dict[str, str]], summary: ImportSummary, fields: dict[str, ProcedureField]
 ) -> None:
     parsed = [(record, *record_to_data(record, summary.report)) for record in batch]
     codes = [data.code for _, data, _ in parsed]
-    existing = set(Procedure.objects.filter(code__in=codes).values_list("code", flat=True))
+    existing = {
+        p.code: p
+        for p in Procedure.objects.filter(code__in=codes).only(
+            "id", "code", "version", "content_hash", "imported_hash"
+        )
+    }
     new: dict[str, NewProcedure] = {}
 
     def flush_new() -> None:
-        create_procedures(list(new.values()), reason=IMPORT_REASON, field_cache=fields)
+        created = create_procedures(list(new.values()), reason=IMPORT_REASON, field_cache=fields)
         summary.created += len(new)
-        existing.update(new)
+        existing.update({p.code: p for p in created})
         new.clear()
 
     for record, data, status in parsed:
         if data.code in new:  # the same code twice in a batch: the later line updates it
             flush_new()
-        if data.code in existing:
-            outcome = save_procedure(
-                data, reason=IMPORT_REASON, source=record, parse_status=status, field_cache=fields
-            )
-            summary.updated += outcome.changed
-            summary.unchanged += not outcome.changed
-        else:
+        procedure = existing.get(data.code)
+        if procedure is None:
             new[data.code] = NewProcedure(data, source=record, parse_status=status)
+            continue
+        national_hash = data.content_hash()
+        if national_hash == procedure.imported_hash:
+            # The national record did not change: keep whatever the province did since.
+            summary.unchanged += 1
+            continue
+        if procedure.content_hash != procedure.imported_hash:
+            _keep_local_edits(procedure, data)
+        outcome = save_procedure(
+            data,
+            reason=IMPORT_REASON,
+            source=record,
+            parse_status=status,
+            field_cache=fields,
+            imported_hash=national_hash,
+        )
+        existing[data.code] = outcome.procedure
+        summary.updated += outcome.changed
+        summary.unchanged += not outcome.changed
     flush_new()
+
+
+def _keep_local_edits(procedure: Procedure, data: ProcedureData) -> None:
+    """Carry the locally managed fields of the current version into the national update."""
+    current = current_data(procedure)
+    for name in LOCAL_FIELDS:
+        setattr(data, name, getattr(current, name))
 
 
 def import_file(path: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:

@@ -122,6 +122,12 @@ class Procedure(models.Model):
     parse_status = models.JSONField(_("kết quả phân tích"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("phiên bản hiện hành"), default=0)
     content_hash = models.CharField(_("mã băm nội dung"), max_length=64, blank=True)
+    imported_hash = models.CharField(
+        _("mã băm bản nhập gần nhất"),
+        max_length=64,
+        blank=True,
+        help_text=_("Nội dung lấy từ danh mục quốc gia ở lần nhập gần nhất, để nhận ra thay đổi."),
+    )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ngày cập nhật"), auto_now=True)
 

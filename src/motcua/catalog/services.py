@@ -213,6 +213,7 @@ def create_procedures(
     for item in items:
         procedure = Procedure(code=item.data.code)
         _apply(procedure, item.data, field_cache, item.source, item.parse_status)
+        procedure.imported_hash = procedure.content_hash
         procedures.append(procedure)
     Procedure.objects.bulk_create(procedures)
     transaction.on_commit(_catalog_changed)
@@ -254,10 +255,12 @@ def save_procedure(
     parse_status: dict[str, Any] | None = None,
     field_cache: dict[str, ProcedureField] | None = None,
     expected_version: int | None = None,
+    imported_hash: str | None = None,
 ) -> SaveOutcome:
     """Create or update the procedure ``data.code``; a new version only when content changed.
 
     ``expected_version`` guards editors against overwriting a newer version (optimistic lock).
+    ``imported_hash`` is given by the import: the hash of the national record's content.
     """
     validate(data)
     procedure = Procedure.objects.select_for_update().filter(code=data.code).first()
@@ -279,11 +282,15 @@ def save_procedure(
             extras["source"] = source
         if parse_status is not None and parse_status != procedure.parse_status:
             extras["parse_status"] = parse_status
+        if imported_hash is not None and imported_hash != procedure.imported_hash:
+            extras["imported_hash"] = imported_hash
         if extras:
             Procedure.objects.filter(pk=procedure.pk).update(**extras)
         return SaveOutcome(procedure, created=False, changed=False)
 
     _apply(procedure, data, field_cache, source, parse_status)
+    if imported_hash is not None:
+        procedure.imported_hash = imported_hash
     procedure.save()
     transaction.on_commit(_catalog_changed)
     if not created:
