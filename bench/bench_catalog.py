@@ -1,7 +1,7 @@
 """Benchmark of the catalog: import of the whole national file, search and detail latency.
 
 Run: ``make bench`` or ``.venv/bin/python bench/bench_catalog.py [path/to/procedures.jsonl]``.
-It creates a throw-away database next to the configured one (``test_<name>``, migrated from
+It creates a throw-away database ``motcua_bench`` next to the configured one (migrated from
 scratch), imports the file into it, then sends requests through Django's full request stack
 (middleware, view, ORM, PostgreSQL, JSON or HTML rendering; no network socket) and prints
 p50 / p95 / p99. The database is dropped at the end.
@@ -78,6 +78,8 @@ def timed(client: Client, url: str, params: dict[str, str] | None = None) -> flo
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
     rounds = int(os.environ.get("BENCH_ROUNDS", 20))
+    # Its own database name, so a benchmark never collides with a test run's test_<name>.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "motcua_bench"
     creation = connection.creation
     test_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
