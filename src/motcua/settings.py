@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.organizations",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.api",
     "rest_framework",
     "drf_spectacular",

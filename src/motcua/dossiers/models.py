@@ -1,0 +1,393 @@
+"""The dossier aggregate (hồ sơ): one application for one procedure, its components, and the
+append-only history of everything that happened to it.
+
+Every change goes through ``dossiers.services``; models here only hold data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.roles import Role
+from motcua.catalog.models import Channel
+from motcua.organizations.models import commune_field
+
+
+class Status(models.IntegerChoices):
+    """The ten national statuses (DOMAIN §3), with their national codes as values."""
+
+    SUBMITTED = 1, _("Mới đăng ký")
+    RECEIVED = 2, _("Được tiếp nhận")
+    REFUSED = 3, _("Không được tiếp nhận")
+    PROCESSING = 4, _("Đang xử lý")
+    SUPPLEMENT = 5, _("Yêu cầu bổ sung giấy tờ")
+    PAYMENT = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWAL = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    RESOLVED = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+CLOSED_STATUSES = frozenset({Status.REFUSED, Status.STOPPED, Status.RETURNED})
+
+
+class ApplicantType(models.IntegerChoices):
+    """LoaiDoiTuong of the national portal."""
+
+    CITIZEN = 0, _("Công dân")
+    ENTERPRISE = 1, _("Doanh nghiệp, tổ chức")
+    HOUSEHOLD_BUSINESS = 2, _("Hộ kinh doanh")
+
+
+class IdType(models.TextChoices):
+    PERSONAL_ID = "cccd", _("Số định danh cá nhân (CCCD)")
+    PASSPORT = "passport", _("Hộ chiếu")
+    TAX_CODE = "tax_code", _("Mã số thuế")
+    OTHER = "other", _("Giấy tờ khác")
+
+
+class ResultDelivery(models.TextChoices):
+    DESK = "desk", _("Nhận tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính")
+    ELECTRONIC = "electronic", _("Nhận bản điện tử")
+
+
+class Dossier(models.Model):
+    """Hồ sơ. Three places are kept apart (DOMAIN §1): where it was received (reception point),
+    which centre received it, and which agency is competent to resolve it."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        verbose_name=_("thủ tục (phiên bản áp dụng)"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    subcase_code = models.CharField(_("trường hợp"), max_length=60, blank=True)
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    revision = models.PositiveIntegerField(
+        _("số lần thay đổi"),
+        default=0,
+        help_text=_("Tăng mỗi lần hồ sơ thay đổi; phát hiện hai cán bộ cùng thao tác."),
+    )
+
+    applicant_type = models.PositiveSmallIntegerField(
+        _("loại đối tượng"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
+    )
+    applicant_name = models.CharField(_("tên người nộp"), max_length=255)
+    applicant_id_type = models.CharField(
+        _("loại giấy tờ"), max_length=10, choices=IdType.choices, default=IdType.PERSONAL_ID
+    )
+    applicant_id_number = models.CharField(_("số giấy tờ"), max_length=40, db_index=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    applicant_commune = commune_field()
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+    )
+    applicant_search = models.CharField(
+        _("tên không dấu"), max_length=255, editable=False, db_index=True
+    )
+    representative_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    representative_id_number = models.CharField(
+        _("số giấy tờ người được ủy quyền"), max_length=40, blank=True
+    )
+    representative_phone = models.CharField(
+        _("điện thoại người được ủy quyền"), max_length=20, blank=True
+    )
+    summary = models.TextField(_("trích yếu"), blank=True)
+
+    reception_point = models.ForeignKey(
+        "organizations.ReceptionPoint",
+        verbose_name=_("điểm tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    receiving_agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("trung tâm tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    competent_agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan có thẩm quyền"),
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+    )
+
+    current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), null=True, blank=True)
+    current_step_name = models.CharField(_("tên bước hiện tại"), max_length=255, blank=True)
+    current_role = models.CharField(
+        _("vai trò đang xử lý"), max_length=20, choices=Role.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đang xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
+    )
+    step_due_at = models.DateTimeField(_("hạn của bước hiện tại"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("ngày nộp"))
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("ngày từ chối"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("ngày dừng xử lý"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ngày rút hồ sơ"), null=True, blank=True)
+    paused_since = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
+    # The legal deadline as it stood at reception: later catalog or calendar edits never move
+    # the due moment of a dossier already received.
+    deadline_value = models.DecimalField(
+        _("thời hạn giải quyết"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deadline_unit = models.CharField(_("đơn vị thời hạn"), max_length=15, blank=True)
+    deadline_cutoff = models.TimeField(_("giờ tiếp nhận cuối ngày"), null=True, blank=True)
+    result_state = models.CharField(
+        _("tình trạng kết quả"),
+        max_length=10,
+        choices=[
+            ("", _("Chưa có")),
+            ("draft", _("Đã trình dự thảo")),
+            ("approved", _("Đã phê duyệt")),
+        ],
+        blank=True,
+    )
+    resume_status = models.PositiveSmallIntegerField(
+        _("trạng thái để trở lại"),
+        choices=Status.choices,
+        null=True,
+        blank=True,
+        help_text=_("Trạng thái trước khi yêu cầu nộp phí hoặc yêu cầu rút hồ sơ."),
+    )
+
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    apologized_at = models.DateTimeField(_("ngày xin lỗi, hẹn lại"), null=True, blank=True)
+    apology_reason = models.TextField(_("lý do trễ hạn"), blank=True)
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=12,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+    )
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=255, blank=True)
+    register_number = models.PositiveIntegerField(_("số vào sổ"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["competent_agency", "status", "due_at"]),
+            models.Index(fields=["receiving_agency", "status", "submitted_at"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True) | Q(received_at__isnull=False),
+                name="dossier_due_after_reception",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES or self.withdrawn_at is not None
+
+
+class DossierComponent(models.Model):
+    """Thành phần hồ sơ as received: a catalog document or a justified extra item."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="components"
+    )
+    document = models.ForeignKey(
+        "catalog.DocumentComponent",
+        verbose_name=_("giấy tờ theo danh mục"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.TextField(_("tên giấy tờ"))
+    extra_reason = models.TextField(
+        _("lý do nhận thêm"),
+        blank=True,
+        help_text=_("Bắt buộc với giấy tờ ngoài danh mục đã công bố."),
+    )
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    reused = models.BooleanField(_("tái sử dụng"), default=False)
+    from_warehouse = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+    page_count = models.PositiveIntegerField(_("số trang"), default=0)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ đã nhận")
+        verbose_name_plural = _("thành phần hồ sơ đã nhận")
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False) | ~Q(extra_reason=""),
+                name="component_catalog_or_justified",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's history (append-only; the Form 06 control sheet and the
+    Form 05 register are views over these)."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="events"
+    )
+    seq = models.PositiveIntegerField(_("số thứ tự"))
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(
+        _("từ trạng thái"), choices=Status.choices, null=True, blank=True
+    )
+    to_status = models.PositiveSmallIntegerField(_("sang trạng thái"), choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("tên người thực hiện"), max_length=255, blank=True)
+    actor_role = models.CharField(_("vai trò"), max_length=20, blank=True)
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử hồ sơ")
+        verbose_name_plural = _("lịch sử hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="event_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Lịch sử hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+
+class DossierPause(models.Model):
+    """A stretch during which the legal clock stood still (a supplement request)."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("tạm dừng tính thời hạn")
+        verbose_name_plural = _("tạm dừng tính thời hạn")
+        ordering = ["dossier", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.started_at} – {self.ended_at or '…'}"
+
+
+class DossierCodeCounter(models.Model):
+    """The per-agency daily sequence behind dossier codes (``<agency>-YYMMDD-XXXX``)."""
+
+    agency = models.ForeignKey("organizations.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm mã hồ sơ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="code_counter_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class OutboxMessage(models.Model):
+    """An external consequence of a dossier change (national-portal sync, notification,
+    statistics), written in the same transaction as the change and delivered later by workers
+    (transactional outbox: nothing is sent unless the change committed)."""
+
+    topic = models.CharField(_("chủ đề"), max_length=40)
+    key = models.CharField(
+        _("khóa không trùng lặp"),
+        max_length=120,
+        unique=True,
+        help_text=_("Mã hồ sơ + số thứ tự sự kiện + chủ đề: người nhận bỏ qua bản gửi lại."),
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="outbox", null=True, blank=True
+    )
+    payload = models.JSONField(_("nội dung"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+
+    class Meta:
+        verbose_name = _("tin nhắn chờ gửi")
+        verbose_name_plural = _("tin nhắn chờ gửi")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["topic", "id"],
+                condition=Q(delivered_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

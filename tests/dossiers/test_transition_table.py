@@ -1,0 +1,107 @@
+"""Walk every (status, action, role) triple: the table decides, and a refusal is clear."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from motcua.accounts.models import AccountKind, OfficerMembership, User
+from motcua.accounts.roles import Role
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.services import CONFLICT, FORBIDDEN, DossierError, perform
+from motcua.dossiers.transitions import TABLE, Action, allowed
+from motcua.organizations.models import Agency
+from tests.dossiers.conftest import MONDAY
+from tests.helpers import get_user
+
+pytestmark = pytest.mark.django_db
+
+
+class Rollback(Exception):
+    pass
+
+
+def officer_with(role):
+    """A fresh officer holding only ``role``, at both the centre and the competent agency."""
+    user = User.objects.create_user(
+        f"walk.{role}", kind=AccountKind.OFFICER, full_name=f"Thử {role}"
+    )
+    for code in ("H22.6688.1", "H22.6688"):
+        OfficerMembership.objects.create(user=user, agency=Agency.objects.get(code=code), role=role)
+    return user
+
+
+def prepare(dossier, status, action, actor):
+    """Put the dossier in the state where only the table can still say no."""
+    fields = {"assignee": actor, "current_step": 2 if action == Action.RETURN_STEP else 1}
+    if status != Status.SUBMITTED:
+        fields["received_at"] = MONDAY
+        fields["due_at"] = MONDAY + dt.timedelta(days=30)
+    if action in (Action.APPROVE, Action.RETURN_DRAFT):
+        fields["result_state"] = "draft"
+    if action == Action.ISSUE_RESULT:
+        fields["result_state"] = "approved"
+    Dossier.objects.filter(pk=dossier.pk).update(**fields)
+
+
+def params(action, dossier):
+    specialist = get_user("halong.chuyenvien")
+    return {
+        Action.ASSIGN: {"assignee_id": specialist.pk},
+        Action.REQUEST_SUPPLEMENT: {"items": ["Giấy chứng sinh"]},
+        Action.REQUEST_SUPPLEMENT_AT_RECEPTION: {"items": ["Giấy chứng sinh"]},
+        Action.REQUIRE_PAYMENT: {"amount_vnd": 8000},
+        Action.APOLOGIZE: {"new_due_at": MONDAY + dt.timedelta(days=40), "at": MONDAY},
+        Action.RETURN_RESULT: {"receiver_name": "Nguyễn Văn An", "receiver_id": "022090001234"},
+    }.get(action, {})
+
+
+def test_every_status_action_role_triple(new_dossier):
+    base = {status: new_dossier() for status in Status}
+    for status, dossier in base.items():
+        Dossier.objects.filter(pk=dossier.pk).update(status=status)
+    actors = {role: officer_with(role) for role in Role}
+    outcomes = {"allowed": 0, "forbidden": 0, "conflict": 0}
+    for status, dossier in base.items():
+        for action in Action:
+            for role, actor in actors.items():
+                expected = allowed(status, action, role)
+                try:
+                    with transaction.atomic():
+                        prepare(dossier, status, action, actor)
+                        perform(
+                            dossier.code, action, actor, note="Lý do thử", **params(action, dossier)
+                        )
+                        raise Rollback
+                except Rollback:
+                    assert expected, f"{status.label} / {action} / {role} should be refused"
+                    outcomes["allowed"] += 1
+                except DossierError as error:
+                    assert not expected, f"{status.label} / {action} / {role}: {error.message}"
+                    if role not in TABLE[action].roles:
+                        assert error.kind == FORBIDDEN, (status, action, role, error.message)
+                    else:
+                        assert error.kind == CONFLICT, (status, action, role, error.message)
+                    assert error.message
+                    outcomes[error.kind] += 1
+    assert sum(outcomes.values()) == len(Status) * len(Action) * len(Role)
+    assert outcomes["allowed"] > 0 and outcomes["forbidden"] > 0 and outcomes["conflict"] > 0
+
+
+def test_a_withdrawn_dossier_takes_no_more_actions(received_dossier):
+    desk = get_user("halong.tiepnhan")
+    dossier = received_dossier()
+    dossier = perform(dossier.code, "request_withdrawal", desk, note="Công dân xin rút")
+    dossier = perform(dossier.code, "confirm_withdrawal", desk)
+    assert dossier.is_closed
+    with pytest.raises(DossierError) as refused:
+        perform(dossier.code, "confirm_withdrawal", desk)
+    assert refused.value.kind == CONFLICT
+
+
+def test_unknown_action_and_dossier_are_clear_errors(received_dossier):
+    dossier = received_dossier()
+    with pytest.raises(DossierError, match="Thao tác không tồn tại"):
+        perform(dossier.code, "teleport", get_user("halong.tiepnhan"))
+    with pytest.raises(DossierError, match="Không tìm thấy hồ sơ"):
+        perform("H22-000000-0001", "receive", get_user("halong.tiepnhan"))
