@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -127,7 +128,14 @@ def procedure_detail(code: str) -> Procedure | None:
 
 
 FIELDS_CACHE_KEY = "catalog:fields-with-counts"
+FIELDS_VERSION_KEY = "catalog:fields-version"
 FIELDS_CACHE_SECONDS = 300
+
+
+def fields_version() -> str:
+    """A token that changes with every catalog write in this process: templates that cache
+    the rendered field list vary on it."""
+    return cache.get_or_set(FIELDS_VERSION_KEY, lambda: uuid.uuid4().hex, None)
 
 
 def fields_with_counts() -> list[ProcedureField]:

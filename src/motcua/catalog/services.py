@@ -224,9 +224,9 @@ def create_procedures(
 
 
 def _catalog_changed() -> None:
-    from motcua.catalog.selectors import FIELDS_CACHE_KEY
+    from motcua.catalog.selectors import FIELDS_CACHE_KEY, FIELDS_VERSION_KEY
 
-    cache.delete(FIELDS_CACHE_KEY)
+    cache.delete_many([FIELDS_CACHE_KEY, FIELDS_VERSION_KEY])
 
 
 def validate(data: ProcedureData) -> None:

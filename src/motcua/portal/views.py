@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 
 from motcua.catalog.models import Channel, Level
 from motcua.catalog.selectors import (
+    fields_version,
     fields_with_counts,
     group_documents,
     implementing_agencies,
@@ -94,7 +95,9 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
         "level": level,
         "levels": [(v, label) for v, label in Level.choices if v != Level.MINISTRY],
         "field_id": field_id,
-        "fields": fields_with_counts(),
+        # Lazily: the template caches the rendered options and only asks on a cache miss.
+        "fields": fields_with_counts,
+        "fields_version": fields_version(),
         "agency": agency,
         "query_string": urlencode({k: v for k, v in filters.items() if v}),
     }
