@@ -1,0 +1,88 @@
+"""Reads of dossiers: what an officer may see, work queues and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.core import worktime
+from motcua.core.calendars import calendar_for
+from motcua.core.permissions import scope_agency_ids
+from motcua.core.text import fold
+from motcua.dossiers.models import CLOSED_STATUSES, Dossier, DossierEvent, Status
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    """Dossiers received by or resolved at an agency in the officer's scope (nothing else:
+    another agency's or citizen's dossier answers 404 everywhere)."""
+    scope = scope_agency_ids(user)
+    qs = Dossier.objects.select_related(
+        "procedure", "receiving_agency", "competent_agency", "assignee"
+    )
+    if scope is None:
+        return qs
+    return qs.filter(Q(receiving_agency_id__in=scope) | Q(competent_agency_id__in=scope))
+
+
+def find_dossier(user: Any, code: str) -> Dossier | None:
+    return visible_dossiers(user).filter(code=code).first()
+
+
+def search(qs: QuerySet[Dossier], query: str) -> QuerySet[Dossier]:
+    """By code (or its end), applicant name without accents, or the exact ID number."""
+    query = " ".join(query.split())[:100]
+    if not query:
+        return qs
+    folded = fold(query)
+    return qs.filter(
+        Q(code__iendswith=query)
+        | Q(code__iexact=query)
+        | Q(applicant_search__contains=folded)
+        | Q(applicant_id_number=query)
+    )
+
+
+class Queue:
+    """Named work queues of the back office."""
+
+    MINE = "mine"
+    TO_RECEIVE = "to-receive"
+    TO_ASSIGN = "to-assign"
+    DUE_TODAY = "due-today"
+    DUE_SOON = "due-soon"
+    OVERDUE = "overdue"
+    SUPPLEMENT = "supplement"
+    TO_RETURN = "to-return"
+    ALL_OPEN = "open"
+
+
+def queue(qs: QuerySet[Dossier], name: str, user: Any, now: dt.datetime | None = None) -> QuerySet:
+    """Filter ``qs`` to one work queue. Due-soon means due within one working day."""
+    now = now or timezone.now()
+    open_qs = qs.exclude(status__in=CLOSED_STATUSES).filter(withdrawn_at__isnull=True)
+    today_end = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    if name == Queue.MINE:
+        return open_qs.filter(assignee=user)
+    if name == Queue.TO_RECEIVE:
+        return open_qs.filter(status=Status.SUBMITTED)
+    if name == Queue.TO_ASSIGN:
+        return open_qs.filter(status=Status.RECEIVED)
+    if name == Queue.SUPPLEMENT:
+        return open_qs.filter(status=Status.SUPPLEMENT)
+    if name == Queue.TO_RETURN:
+        return open_qs.filter(status=Status.RESOLVED)
+    if name == Queue.OVERDUE:
+        return open_qs.filter(due_at__lt=now, resolved_at__isnull=True)
+    if name == Queue.DUE_TODAY:
+        return open_qs.filter(due_at__gte=now, due_at__lte=today_end, resolved_at__isnull=True)
+    if name == Queue.DUE_SOON:
+        horizon = worktime.add(now, 1, "working_days", calendar_for(None))
+        return open_qs.filter(due_at__gte=now, due_at__lte=horizon, resolved_at__isnull=True)
+    return open_qs
+
+
+def timeline(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor", "agency").order_by("seq")
