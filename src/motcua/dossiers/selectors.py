@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from motcua.core import worktime
 from motcua.core.calendars import calendar_for
-from motcua.core.permissions import scope_agency_ids
+from motcua.core.permissions import roles_for, scope_agency_ids
 from motcua.core.text import fold
 from motcua.dossiers.models import CLOSED_STATUSES, Dossier, DossierEvent, Status
+from motcua.dossiers.transitions import TABLE, Action, acts_at_receiving_agency
 
 
 def visible_dossiers(user: Any) -> QuerySet[Dossier]:
@@ -86,3 +87,22 @@ def queue(qs: QuerySet[Dossier], name: str, user: Any, now: dt.datetime | None =
 
 def timeline(dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.select_related("actor", "agency").order_by("seq")
+
+
+def allowed_actions(dossier: Dossier, user: Any) -> list[Action]:
+    """The actions ``user`` may take on ``dossier`` now, by the transition table and the roles
+    he holds at the receiving centre and at the competent agency (guards such as "only the
+    assignee" or "once" are left to the service, which explains a refusal)."""
+    if dossier.withdrawn_at or not getattr(user, "is_authenticated", False):
+        return []
+    held = {
+        True: roles_for(user, dossier.receiving_agency_id),
+        False: roles_for(user, dossier.competent_agency_id),
+    }
+    actions = []
+    for action, transition in TABLE.items():
+        if dossier.status not in transition.sources:
+            continue
+        if any(role in held[acts_at_receiving_agency(role)] for role in transition.roles):
+            actions.append(action)
+    return actions
