@@ -217,3 +217,18 @@ def test_history_cannot_be_edited_even_in_sql(received_dossier):
         with connection.cursor() as cursor:
             cursor.execute("UPDATE dossiers_dossierevent SET note = 'x' WHERE id = %s", [event.pk])
     assert DossierEvent.objects.filter(dossier=dossier).count() == 2
+
+
+def test_an_agency_that_receives_and_resolves_itself(new_dossier):
+    """A department receiving its own dossiers: desk and processing roles at one agency."""
+    from motcua.accounts.models import OfficerMembership
+    from motcua.organizations.models import Agency
+
+    justice = Agency.objects.get(code="H22.03")
+    desk = get_user("halong.tiepnhan")
+    OfficerMembership.objects.create(user=desk, agency=justice, role="reception")
+    dossier = new_dossier(receiving_agency=justice, competent_agency=justice)
+    dossier = act(dossier, "receive", DESK)
+    specialist = get_user("sotuphap.chuyenvien")
+    dossier = act(dossier, "assign", "sotuphap.lanhdao", assignee_id=specialist.pk)
+    assert dossier.assignee == specialist

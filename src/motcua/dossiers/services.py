@@ -192,16 +192,20 @@ def submit(submission: Submission, *, by: Any = None, at: dt.datetime | None = N
 
 
 def _actor_role(dossier: Dossier, action: Action, by: Any) -> tuple[str, Agency]:
+    """The role under which ``by`` takes ``action``, and the agency he acts for: desk roles
+    at the receiving centre, every other role at the competent agency (the two may be one)."""
     transition = TABLE[action]
     if by is None or not getattr(by, "is_authenticated", False):
         raise DossierError(_("Cần đăng nhập để thao tác trên hồ sơ."), FORBIDDEN)
-    for agency in (dossier.receiving_agency, dossier.competent_agency):
-        held = roles_for(by, agency.pk)
-        for role in transition.roles:
-            if role in held and acts_at_receiving_agency(role) == (
-                agency == dossier.receiving_agency
-            ):
-                return role, agency
+    held: dict[int, set[str]] = {}
+    for role in transition.roles:
+        place = (
+            dossier.receiving_agency if acts_at_receiving_agency(role) else dossier.competent_agency
+        )
+        if place.pk not in held:
+            held[place.pk] = roles_for(by, place.pk)
+        if role in held[place.pk]:
+            return role, place
     raise DossierError(
         _("Bạn không có vai trò được phép “%(action)s” với hồ sơ này.")
         % {"action": transition.label},
