@@ -3,13 +3,21 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from motcua.api.v1 import calendar, procedures
+from motcua.api.v1 import calendar, dossiers, procedures
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/procedures", procedures.procedure_list, name="procedure-list"),
     path("v1/procedures/<str:code>", procedures.procedure_retrieve, name="procedure-detail"),
+    path("v1/dossiers", dossiers.dossier_list, name="dossier-list"),
+    path("v1/dossiers/<str:code>", dossiers.dossier_retrieve, name="dossier-detail"),
+    path("v1/dossiers/<str:code>/events", dossiers.dossier_events, name="dossier-events"),
+    path(
+        "v1/dossiers/<str:code>/actions/<str:action>",
+        dossiers.dossier_action,
+        name="dossier-action",
+    ),
     path("v1/calendar/due-date", calendar.due_date, name="due-date"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -1,0 +1,457 @@
+"""Dossier API for officers: list within their agencies, read, history, and actions.
+
+Every read goes through ``dossiers.selectors`` (a dossier outside the officer's scope answers
+404 exactly like a missing one) and every change through ``dossiers.services.perform`` (the
+same rules as the back office). Refusals of the service become problems: forbidden → 403,
+conflict → 409, invalid → 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from motcua.accounts.identity import mask_if_personal_id
+from motcua.api.errors import problem
+from motcua.api.permissions import IsVerifiedOfficer
+from motcua.catalog.models import Channel
+from motcua.dossiers import selectors
+from motcua.dossiers.models import Dossier, ResultDelivery, Status
+from motcua.dossiers.services import CONFLICT, FORBIDDEN, INVALID, DossierError, perform
+from motcua.dossiers.transitions import TABLE, Action, Transition
+
+ERROR_STATUS = {FORBIDDEN: 403, CONFLICT: 409, INVALID: 422}
+QUEUES = [value for name, value in vars(selectors.Queue).items() if name.isupper()]
+ACTIONS = [action.value for action in Action]
+
+
+# --- representations --------------------------------------------------------------------------
+
+
+class DossierStatusSerializer(serializers.Serializer):
+    code = serializers.IntegerField(min_value=1, max_value=10, help_text="Mã trạng thái quốc gia")
+    label = serializers.CharField()
+
+
+@extend_schema_field(DossierStatusSerializer)
+class StatusField(serializers.Field):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: int) -> dict[str, Any]:
+        return {"code": int(value), "label": str(Status(value).label)}
+
+
+class DossierProcedureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DossierSummarySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = StatusField()
+    procedure = DossierProcedureSerializer()
+    applicant_name = serializers.CharField()
+    applicant_id_masked = serializers.SerializerMethodField(
+        help_text="Số định danh cá nhân che giữa (022******234); giấy tờ khác giữ nguyên"
+    )
+    receiving_agency = serializers.CharField(
+        source="receiving_agency.code", help_text="Mã định danh trung tâm tiếp nhận"
+    )
+    competent_agency = serializers.CharField(
+        source="competent_agency.code", help_text="Mã định danh cơ quan có thẩm quyền"
+    )
+    submitted_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Ngày hẹn trả")
+    assignee = serializers.CharField(
+        source="assignee.username",
+        allow_null=True,
+        default=None,
+        help_text="Tên đăng nhập của người đang xử lý",
+    )
+    current_step_name = serializers.CharField()
+
+    def get_applicant_id_masked(self, obj: Dossier) -> str:
+        return mask_if_personal_id(obj.applicant_id_number)
+
+
+class DossierComponentSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    document_id = serializers.IntegerField(
+        allow_null=True, help_text="Giấy tờ theo danh mục; null: giấy tờ nhận thêm có lý do"
+    )
+    originals = serializers.IntegerField()
+    copies = serializers.IntegerField()
+    digitized = serializers.BooleanField()
+    reused = serializers.BooleanField()
+    from_warehouse = serializers.BooleanField()
+    page_count = serializers.IntegerField()
+    extra_reason = serializers.CharField()
+
+
+class DossierDeadlineSerializer(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, coerce_to_string=False
+    )
+    unit = serializers.ChoiceField(
+        choices=["hours", "working_hours", "days", "working_days", "months"], allow_null=True
+    )
+
+    def to_representation(self, obj: Dossier) -> dict[str, Any]:
+        return {"value": obj.deadline_value, "unit": obj.deadline_unit or None}
+
+
+class DossierApologySerializer(serializers.Serializer):
+    apologized_at = serializers.DateTimeField()
+    original_due_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(source="apology_reason")
+
+
+class DossierAllowedActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    label = serializers.CharField()
+    needs_note = serializers.BooleanField(help_text="Phải ghi lý do hoặc nội dung (note)")
+
+    def to_representation(self, transition: Transition) -> dict[str, Any]:
+        return {
+            "action": str(transition.action),
+            "label": str(transition.label),
+            "needs_note": transition.needs_note,
+        }
+
+
+class DossierSerializer(DossierSummarySerializer):
+    channel = serializers.ChoiceField(choices=Channel.values)
+    summary = serializers.CharField()
+    components = DossierComponentSerializer(many=True)
+    deadline = DossierDeadlineSerializer(source="*")
+    result_state = serializers.ChoiceField(
+        choices=["", "draft", "approved"],
+        help_text="'': chưa có; draft: đã trình dự thảo; approved: đã phê duyệt",
+    )
+    supplement_count = serializers.IntegerField()
+    apology = serializers.SerializerMethodField(help_text="null: chưa xin lỗi, hẹn lại")
+    revision = serializers.IntegerField(
+        help_text="Gửi lại trong expected_revision để phát hiện thay đổi đồng thời"
+    )
+    result_delivery = serializers.ChoiceField(choices=ResultDelivery.values)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text=(
+            "Các thao tác bảng chuyển trạng thái và vai trò của người dùng hiện tại cho phép "
+            "lúc này (điều kiện như “người được giao”, “một lần” do thao tác kiểm tra)"
+        )
+    )
+
+    @extend_schema_field(DossierApologySerializer(allow_null=True))
+    def get_apology(self, obj: Dossier) -> dict[str, Any] | None:
+        if obj.apologized_at is None:
+            return None
+        return DossierApologySerializer(obj).data
+
+    @extend_schema_field(DossierAllowedActionSerializer(many=True))
+    def get_allowed_actions(self, obj: Dossier) -> list[dict[str, Any]]:
+        actions = selectors.allowed_actions(obj, self.context["request"].user)
+        return DossierAllowedActionSerializer([TABLE[a] for a in actions], many=True).data
+
+
+_ID_NUMBER = re.compile(r"^\d{12}$")
+
+
+def _present(value: Any) -> Any:
+    """Event data as stored, with personal ID numbers masked and moments in Vietnam time."""
+    if isinstance(value, dict):
+        return {key: _present(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_present(item) for item in value]
+    if isinstance(value, str):
+        if _ID_NUMBER.match(value.strip()):
+            return mask_if_personal_id(value)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is not None and timezone.is_aware(moment):
+            return timezone.localtime(moment).isoformat()
+    return value
+
+
+class DossierEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField(help_text="submit hoặc một thao tác của POST …/actions/")
+    from_status = StatusField(allow_null=True)
+    to_status = StatusField()
+    at = serializers.DateTimeField()
+    actor_name = serializers.CharField()
+    actor_role = serializers.CharField(help_text="Vai trò đã dùng; rỗng khi công dân nộp")
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    note = serializers.CharField()
+    data = serializers.SerializerMethodField(
+        help_text="Chi tiết theo thao tác (số CCCD được che giữa)"
+    )
+
+    def get_data(self, obj: Any) -> dict[str, Any]:
+        return _present(obj.data or {})
+
+
+class DossierPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DossierSummarySerializer(many=True)
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (api/errors.py)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="Lỗi theo từng trường")
+
+
+class DossierActionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Lý do hoặc nội dung; bắt buộc với thao tác có needs_note",
+    )
+    expected_revision = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="revision đã đọc; khác hiện tại thì trả 409 (người khác vừa thay đổi)",
+    )
+    assignee_id = serializers.IntegerField(
+        required=False, help_text="assign, forward, return_step: người nhận bước"
+    )
+    items = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="request_supplement(_at_reception): các giấy tờ phải bổ sung",
+    )
+    amount_vnd = serializers.IntegerField(required=False, help_text="require_payment: số tiền")
+    new_due_at = serializers.DateTimeField(
+        required=False,
+        help_text="apologize: ngày hẹn mới (ISO 8601; không có múi giờ thì là giờ Việt Nam)",
+    )
+    receiver_name = serializers.CharField(required=False, help_text="return_result")
+    receiver_id = serializers.CharField(required=False, help_text="return_result")
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+class DossierPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _errors(status_code: int, *more: int) -> dict[Any, Any]:
+    return {(code, "application/problem+json"): ProblemSerializer for code in (status_code, *more)}
+
+
+NOT_FOUND = "Không tìm thấy hồ sơ {code}."
+# "+07:00" not percent-encoded in a query string arrives as " 07:00" after a time of day.
+_OFFSET_IN_QUERY = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+
+
+def _due_before(raw: str) -> dt.datetime:
+    """An ISO date (midnight at its start) or datetime; without an offset, Vietnam time."""
+    raw = _OFFSET_IN_QUERY.sub(r"\1+\2", raw.strip())
+    try:
+        moment = parse_datetime(raw)
+        day = None if moment else parse_date(raw)
+    except ValueError:
+        moment = day = None
+    if moment is None and day is not None:
+        moment = dt.datetime.combine(day, dt.time.min)
+    if moment is None:
+        raise serializers.ValidationError(
+            {"due_before": ["Ngày giờ theo ISO 8601, ví dụ 2026-03-10 hoặc 2026-03-10T17:00."]}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _statuses(values: list[str]) -> list[int]:
+    codes = []
+    for raw in values:
+        for part in raw.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) not in Status.values:
+                raise serializers.ValidationError(
+                    {"status": [f"Trạng thái không hợp lệ: {part}; chọn từ 1 đến 10."]}
+                )
+            codes.append(int(part))
+    return codes
+
+
+def _filtered(request: Request) -> QuerySet[Dossier]:
+    params = request.query_params
+    qs = selectors.visible_dossiers(request.user)
+    statuses = _statuses(params.getlist("status"))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if params.get("due_before", "").strip():
+        qs = qs.filter(due_at__lt=_due_before(params["due_before"]))
+    name = params.get("queue", "").strip()
+    if name:
+        if name not in QUEUES:
+            raise serializers.ValidationError(
+                {"queue": [f"Hàng đợi không hợp lệ; chọn một trong {QUEUES}."]}
+            )
+        qs = selectors.queue(qs, name, request.user)
+    qs = selectors.search(qs, params.get("q", ""))
+    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+
+
+@extend_schema(
+    operation_id="dossiers_list",
+    summary="Danh sách hồ sơ thuộc phạm vi cơ quan của cán bộ",
+    description=(
+        "Chỉ cán bộ đã đăng nhập và xác thực hai lớp. Sắp xếp theo ngày hẹn trả (chưa có hẹn "
+        "xếp cuối) rồi ngày nộp."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "status",
+            OpenApiTypes.INT,
+            many=True,
+            explode=True,
+            enum=Status.values,
+            description="Mã trạng thái quốc gia 1–10; lặp lại để chọn nhiều (?status=4&status=5)",
+        ),
+        OpenApiParameter(
+            "due_before",
+            OpenApiTypes.STR,
+            description=(
+                "Hẹn trả trước thời điểm này: ngày (tính từ 00:00) hoặc ngày giờ ISO 8601; "
+                "không có múi giờ thì là giờ Việt Nam"
+            ),
+        ),
+        OpenApiParameter(
+            "q", OpenApiTypes.STR, description="Mã hồ sơ (hoặc phần cuối), tên người nộp, số CCCD"
+        ),
+        OpenApiParameter("queue", OpenApiTypes.STR, enum=QUEUES, description="Hàng đợi công việc"),
+        OpenApiParameter("page", OpenApiTypes.INT),
+        OpenApiParameter("page_size", OpenApiTypes.INT, description="Mặc định 20, tối đa 100"),
+    ],
+    responses={200: DossierPageSerializer, **_errors(400, 403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsVerifiedOfficer])
+def dossier_list(request: Request) -> Response:
+    qs = _filtered(request)
+    paginator = DossierPagination()
+    page = paginator.paginate_queryset(qs, request)
+    return paginator.get_paginated_response(DossierSummarySerializer(page, many=True).data)
+
+
+CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã hồ sơ")
+
+
+def _detail(request: Request, code: str) -> Response:
+    dossier = (
+        selectors.visible_dossiers(request.user)
+        .prefetch_related("components")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        return problem(404, NOT_FOUND.format(code=code))
+    return Response(DossierSerializer(dossier, context={"request": request}).data)
+
+
+@extend_schema(
+    operation_id="dossiers_retrieve",
+    summary="Chi tiết hồ sơ và các thao tác được phép",
+    parameters=[CODE],
+    responses={200: DossierSerializer, **_errors(403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsVerifiedOfficer])
+def dossier_retrieve(request: Request, code: str) -> Response:
+    return _detail(request, code)
+
+
+@extend_schema(
+    operation_id="dossiers_events",
+    summary="Lịch sử xử lý hồ sơ",
+    parameters=[CODE],
+    responses={200: DossierEventSerializer(many=True), **_errors(403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsVerifiedOfficer])
+def dossier_events(request: Request, code: str) -> Response:
+    dossier = selectors.find_dossier(request.user, code)
+    if dossier is None:
+        return problem(404, NOT_FOUND.format(code=code))
+    events = selectors.timeline(dossier)
+    return Response(DossierEventSerializer(events, many=True).data)
+
+
+ACTION_PARAMS = ("assignee_id", "items", "amount_vnd", "new_due_at", "receiver_name", "receiver_id")
+
+
+@extend_schema(
+    operation_id="dossiers_action",
+    summary="Thực hiện một thao tác trên hồ sơ",
+    description=(
+        "Cùng quy tắc với giao diện cán bộ. 403: vai trò không được phép; 409: trạng thái "
+        "không cho phép hoặc expected_revision đã cũ; 422: thiếu hoặc sai dữ liệu. Thành công "
+        "trả chi tiết hồ sơ sau thao tác. Phiên cookie cần kèm X-CSRFToken."
+    ),
+    parameters=[
+        CODE,
+        OpenApiParameter(
+            "action",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            enum=ACTIONS,
+            description="Thao tác",
+        ),
+    ],
+    request=DossierActionSerializer,
+    responses={200: DossierSerializer, **_errors(400, 403, 404, 409, 422)},
+)
+@api_view(["POST"])
+@permission_classes([IsVerifiedOfficer])
+def dossier_action(request: Request, code: str, action: str) -> Response:
+    if action not in ACTIONS:
+        return problem(404, f"Không có thao tác “{action}”.")
+    if selectors.find_dossier(request.user, code) is None:
+        return problem(404, NOT_FOUND.format(code=code))
+    body = DossierActionSerializer(data=request.data)
+    if not body.is_valid():
+        return problem(422, "Dữ liệu gửi lên không hợp lệ.", body.errors)
+    data = body.validated_data
+    params = {key: data[key] for key in ACTION_PARAMS if key in data}
+    try:
+        perform(
+            code,
+            action,
+            request.user,
+            note=data["note"],
+            expected_revision=data.get("expected_revision"),
+            **params,
+        )
+    except DossierError as error:
+        return problem(ERROR_STATUS.get(error.kind, 422), error.message)
+    return _detail(request, code)
