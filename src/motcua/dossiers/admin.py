@@ -7,7 +7,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from motcua.catalog.admin import ReadOnlyAdmin
-from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, OutboxMessage
+from motcua.dossiers.models import (
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierFile,
+    OutboxMessage,
+)
 
 
 class ComponentInline(admin.TabularInline):
@@ -53,3 +59,11 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["key", "topic", "created_at", "delivered_at", "attempts"]
     list_filter = ["topic"]
     search_fields = ["key"]
+
+
+@admin.register(DossierFile)
+class DossierFileAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "component", "content_type", "page_count", "ocr_status"]
+    list_filter = ["ocr_status", "content_type"]
+    search_fields = ["original_name", "=sha256", "=component__dossier__code"]
+    raw_id_fields = ["component"]

@@ -391,3 +391,81 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def dossier_file_path(instance: DossierFile, filename: str) -> str:
+    """``dossiers/<dossier code>/<uuid>.<ext>``: the extension follows the detected content,
+    never the name the uploader gave."""
+    import uuid
+
+    extension = DossierFile.EXTENSIONS.get(instance.content_type, "bin")
+    return f"dossiers/{instance.component.dossier.code}/{uuid.uuid4().hex}.{extension}"
+
+
+class DossierFile(models.Model):
+    """A scanned or uploaded file of a received component (số hóa thành phần hồ sơ), with the
+    text recognised from it (OCR) so that scanned paper becomes searchable.
+
+    Created only through ``dossiers.files.attach_file``, which checks the content."""
+
+    class OcrStatus(models.TextChoices):
+        PENDING = "pending", _("Chờ nhận dạng")
+        DONE = "done", _("Đã nhận dạng")
+        FAILED = "failed", _("Nhận dạng lỗi")
+        SKIPPED = "skipped", _("Không cần nhận dạng")
+
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx"}
+
+    component = models.ForeignKey(
+        DossierComponent,
+        verbose_name=_("thành phần hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("tệp"), upload_to=dossier_file_path, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(
+        _("loại nội dung"),
+        max_length=100,
+        choices=[
+            (PDF, "PDF"),
+            (JPEG, "JPEG"),
+            (PNG, "PNG"),
+            (DOCX, "Word (DOCX)"),
+        ],
+    )
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("số trang"), default=1)
+    ocr_text = models.TextField(_("nội dung nhận dạng (OCR)"), blank=True)
+    ocr_status = models.CharField(
+        _("tình trạng nhận dạng"),
+        max_length=10,
+        choices=OcrStatus.choices,
+        default=OcrStatus.PENDING,
+        db_index=True,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp thành phần hồ sơ")
+        verbose_name_plural = _("tệp thành phần hồ sơ")
+        ordering = ["component", "uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "sha256"], name="file_unique_per_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

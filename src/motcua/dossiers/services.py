@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.roles import Role
+from motcua.accounts.roles import READ_ONLY_ROLES, Role
 from motcua.catalog.models import Channel, Procedure, ProcedureChannel
 from motcua.catalog.processes import effective_process
 from motcua.core import worktime
@@ -276,6 +276,38 @@ def perform(
         data=data,
     )
     return dossier
+
+
+def record_upload(dossier: Dossier, file: Any, by: Any) -> DossierEvent:
+    """Log a scanned or uploaded component file in the dossier's history (the caller has
+    checked the uploader and holds the dossier's row lock)."""
+    role, agency = "", dossier.receiving_agency
+    for place in (dossier.receiving_agency, dossier.competent_agency):
+        held = sorted(roles_for(by, place.pk) - READ_ONLY_ROLES)
+        if held:
+            role, agency = held[0], place
+            break
+    data = {
+        "file_id": file.pk,
+        "component_id": file.component_id,
+        "component": file.component.name[:200],
+        "name": file.original_name,
+        "content_type": file.content_type,
+        "pages": file.page_count,
+        "sha256": file.sha256,
+    }
+    status = dossier.status
+    return _record(
+        dossier,
+        "attach_file",
+        status,
+        status,
+        by=by,
+        role=role,
+        agency=agency,
+        at=timezone.now(),
+        data=data,
+    )
 
 
 def _record(
