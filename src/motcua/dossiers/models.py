@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +208,12 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
         ordering = ["-submitted_at"]
         indexes = [
+            GinIndex(name="dossier_code_trgm", fields=["code"], opclasses=["gin_trgm_ops"]),
+            GinIndex(
+                name="dossier_applicant_trgm",
+                fields=["applicant_search"],
+                opclasses=["gin_trgm_ops"],
+            ),
             models.Index(fields=["competent_agency", "status", "due_at"]),
             models.Index(fields=["receiving_agency", "status", "submitted_at"]),
             models.Index(fields=["assignee", "status"]),

@@ -1,0 +1,1 @@
+from tests.dossiers.conftest import new_dossier, received_dossier  # noqa: F401
