@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from motcua.backoffice import catalog_views, views
+from motcua.backoffice import catalog_views, dossier_views, views
 
 app_name = "backoffice"
 
@@ -31,9 +31,27 @@ catalog_patterns = [
     ),
 ]
 
+# Dossiers (backoffice:dossiers:…), nested for the same reason: their pages take a dossier code.
+# The fixed paths come before ``<dossier_code>/``, which would match them too.
+dossier_patterns = [
+    path("", dossier_views.dossier_list, name="list"),
+    path("tiep-nhan/", dossier_views.reception_search, name="reception"),
+    path(
+        "tiep-nhan/<str:procedure_code>/",
+        dossier_views.reception_form,
+        name="reception_form",
+    ),
+    path("so-theo-doi/", dossier_views.register, name="register"),
+    path("<str:dossier_code>/", dossier_views.dossier_detail, name="detail"),
+    path("<str:dossier_code>/tep/", dossier_views.upload_files, name="upload"),
+    path("<str:dossier_code>/tep/<int:file_id>/", dossier_views.download_file, name="file"),
+    path("<str:dossier_code>/mau-<str:form>.pdf", dossier_views.print_form, name="print"),
+]
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("co-quan/", views.agency_list, name="agency_list"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     path("danh-muc/", include((catalog_patterns, "catalog"))),
+    path("ho-so/", include((dossier_patterns, "dossiers"))),
 ]

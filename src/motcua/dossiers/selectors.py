@@ -75,13 +75,15 @@ def queue(qs: QuerySet[Dossier], name: str, user: Any, now: dt.datetime | None =
         return open_qs.filter(status=Status.SUPPLEMENT)
     if name == Queue.TO_RETURN:
         return open_qs.filter(status=Status.RESOLVED)
+    # A dossier waiting for the citizen's supplement has its clock stopped: not at risk.
+    running = open_qs.filter(resolved_at__isnull=True).exclude(status=Status.SUPPLEMENT)
     if name == Queue.OVERDUE:
-        return open_qs.filter(due_at__lt=now, resolved_at__isnull=True)
+        return running.filter(due_at__lt=now)
     if name == Queue.DUE_TODAY:
-        return open_qs.filter(due_at__gte=now, due_at__lte=today_end, resolved_at__isnull=True)
+        return running.filter(due_at__gte=now, due_at__lte=today_end)
     if name == Queue.DUE_SOON:
         horizon = worktime.add(now, 1, "working_days", calendar_for(None))
-        return open_qs.filter(due_at__gte=now, due_at__lte=horizon, resolved_at__isnull=True)
+        return running.filter(due_at__gte=now, due_at__lte=horizon)
     return open_qs
 
 

@@ -468,7 +468,7 @@ def _step_user(dossier: Dossier, user_id: Any, role: str) -> Any:
     return user
 
 
-def _steps(dossier: Dossier) -> list[tuple[str, str]]:
+def process_steps(dossier: Dossier) -> list[tuple[str, str]]:
     """(name, role) of each internal step, from the procedure's process for the agency."""
     process = effective_process(dossier.procedure, dossier.competent_agency)
     if process is None or not process.steps.exists():
@@ -481,7 +481,7 @@ def _steps(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _move_to_step(dossier: Dossier, position: int, assignee: Any) -> dict[str, Any]:
-    steps = _steps(dossier)
+    steps = process_steps(dossier)
     if not 1 <= position <= len(steps):
         raise DossierError(_("Quy trình không có bước %(n)s.") % {"n": position})
     name, role = steps[position - 1]
@@ -492,7 +492,7 @@ def _move_to_step(dossier: Dossier, position: int, assignee: Any) -> dict[str, A
 
 
 def _assign(dossier: Dossier, *, assignee_id: Any = None, **_kwargs: Any) -> dict[str, Any]:
-    steps = _steps(dossier)
+    steps = process_steps(dossier)
     user = _step_user(dossier, assignee_id, steps[0][1])
     return _move_to_step(dossier, 1, user)
 
@@ -507,7 +507,7 @@ def _forward(
 ) -> dict[str, Any]:
     _check_assignee(dossier, by)
     position = (dossier.current_step or 0) + 1
-    steps = _steps(dossier)
+    steps = process_steps(dossier)
     if position > len(steps):
         raise DossierError(_("Đã ở bước cuối của quy trình."), CONFLICT)
     user = _step_user(dossier, assignee_id, steps[position - 1][1]) if assignee_id else None
@@ -519,7 +519,7 @@ def _return_step(dossier: Dossier, *, by: Any, assignee_id: Any = None, **_kwarg
     position = (dossier.current_step or 1) - 1
     if position < 1:
         raise DossierError(_("Đang ở bước đầu tiên, không có bước trước."), CONFLICT)
-    steps = _steps(dossier)
+    steps = process_steps(dossier)
     user = _step_user(dossier, assignee_id, steps[position - 1][1]) if assignee_id else None
     return _move_to_step(dossier, position, user)
 

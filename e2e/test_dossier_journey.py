@@ -1,0 +1,303 @@
+"""A walk-in birth registration (procedure 1.001193) from the desk to the returned result, each
+officer in his own browser with password and TOTP:
+
+desk receives it with a scanned component and prints Form 01 → the leader assigns the
+specialist → the specialist asks for a supplement → the desk records the supplement → the
+specialist submits the draft → the leader approves → the clerk issues → the desk returns the
+result to the citizen.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django_otp.oath import totp
+from PIL import Image, ImageDraw
+from playwright.sync_api import expect
+from pypdf import PdfReader, PdfWriter
+
+from motcua.core.demo import DEMO_PASSWORD, demo_totp_key
+
+BIRTH = "1.001193"
+DESK, LEADER, UNIT_LEADER = "halong.tiepnhan", "halong.lanhdao", "halong.truongphong"
+SPECIALIST, CLERK = "halong.chuyenvien", "halong.vanthu"
+
+
+def current_code(username: str) -> str:
+    return f"{totp(demo_totp_key(username)):06d}"
+
+
+def scanned_page(path) -> None:
+    """A small "scan" of a birth certificate, as a PNG."""
+    image = Image.new("RGB", (620, 400), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 610, 390), outline="black", width=3)
+    draw.text((40, 40), "GIAY CHUNG SINH", fill="black")
+    draw.text((40, 90), "Ho ten me: Tran Thi Binh", fill="black")
+    draw.text((40, 130), "Sinh con luc 08:15 ngay 20/02/2026", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+
+
+def scanned_pdf(path) -> None:
+    """The original brought with the supplement, scanned to a one-page PDF."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+
+class Officers:
+    """One browser context per officer, signed in once with password and TOTP."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.browser, self.base, self.pages = browser, base, {}
+
+    def page(self, username: str):
+        if username not in self.pages:
+            context = self.browser.new_context(
+                viewport={"width": 1280, "height": 900}, locale="vi-VN"
+            )
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(self.base + "/tai-khoan/dang-nhap/?next=/can-bo/ho-so/")
+            page.get_by_label("Tên đăng nhập, email, số điện thoại hoặc số định danh").fill(
+                username
+            )
+            page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Đăng nhập").click()
+            expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc-hai-lop/"))
+            page.get_by_label("Mã xác thực 6 số").fill(current_code(username))
+            page.get_by_role("button", name="Xác nhận").click()
+            expect(page).to_have_url(re.compile(r"/can-bo/ho-so/$"))
+            self.pages[username] = page
+        return self.pages[username]
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+def open_dossier(page, base: str, tab: str, code: str, snap=None) -> None:
+    """From the work queues: the tab, then the dossier's code."""
+    page.goto(base + "/can-bo/ho-so/")
+    page.get_by_role("link", name=re.compile(rf"^{re.escape(tab)} \d+$")).click()
+    if snap:
+        snap(page)
+    page.get_by_role("link", name=code).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
+
+
+def pdf_text(page, base: str, url: str, expected_name: str) -> str:
+    response = page.request.get(base + url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert expected_name in response.headers["content-disposition"]
+    reader = PdfReader(io.BytesIO(response.body()))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+def test_walk_in_birth_registration_from_desk_to_returned_result(
+    browser, seeded_live_server, shot, tmp_path, settings
+):
+    from motcua.catalog.models import ProcedureChannel
+    from motcua.dossiers.models import Dossier, Status
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # The national catalog gives this procedure a deadline of "1" without a unit; the
+    # province's catalog manager records it as one working day.
+    ProcedureChannel.objects.filter(procedure__code=BIRTH).update(
+        duration_value=1, duration_unit="working_days"
+    )
+    scan = tmp_path / "giay-chung-sinh.png"
+    scanned_page(scan)
+    original = tmp_path / "giay-chung-sinh-ban-chinh.pdf"
+    scanned_pdf(original)
+    base = seeded_live_server.url
+    officers = Officers(browser, base)
+    try:
+        # --- 1. The desk receives the walk-in dossier ----------------------------------------
+        desk = officers.page(DESK)
+        expect(desk.get_by_role("link", name=re.compile(r"^Chờ tiếp nhận \d+$"))).to_be_visible()
+        shot(desk, "01-desk-queues-empty")
+        desk.get_by_role("link", name="Tiếp nhận hồ sơ mới").click()
+        desk.get_by_label("Tìm thủ tục").fill("dang ky khai sinh")
+        desk.get_by_role("button", name="Tìm thủ tục").click()
+        shot(desk, "02-desk-find-procedure")
+        desk.locator(f'a[href$="/tiep-nhan/{BIRTH}/"]').click()
+        expect(desk.get_by_role("heading", level=1)).to_have_text("Thủ tục đăng ký khai sinh")
+
+        desk.get_by_label("Họ tên người nộp / tên tổ chức").fill("Trần Thị Bình")
+        desk.locator("#id_applicant_id_number").fill("022195004321")
+        desk.locator("#id_applicant_phone").fill("0987654321")
+        desk.get_by_label("Thư điện tử").fill("binh.tran@example.vn")
+        desk.locator("#id_applicant_address").fill("Số 5 phố Hạ Long, phường Hạ Long")
+        desk.get_by_label("Trích yếu nội dung yêu cầu").fill(
+            "Đăng ký khai sinh cho cháu Trần Minh Anh"
+        )
+        certificate = desk.get_by_role("row").filter(has_text="Giấy chứng sinh; trường hợp")
+        certificate.get_by_role("checkbox").check()
+        certificate.locator('input[type="file"]').set_input_files(str(scan))
+        identity = desk.get_by_role("row").filter(has_text="Hộ chiếu/Thẻ căn cước")
+        identity.get_by_role("checkbox").check()
+        # A paper the citizen hands in beyond the published list needs a reason: first forgotten.
+        desk.locator("#id_extra-0-name").fill("Bản sao sổ hộ khẩu cũ")
+        desk.locator("#id_extra-0-copies").fill("1")
+        shot(desk, "03-desk-reception-form")
+        desk.get_by_role("button", name="Tiếp nhận", exact=True).click()
+        expect(desk.get_by_text("phải ghi rõ lý do nhận thêm")).to_be_visible()
+        expect(desk.get_by_text(re.compile("hãy chọn lại: giay-chung-sinh.png"))).to_be_visible()
+        expect(desk.locator("#id_applicant_name")).to_have_value("Trần Thị Bình")
+        expect(certificate.get_by_role("checkbox")).to_be_checked()
+        assert not Dossier.objects.filter(applicant_id_number="022195004321").exists()
+        shot(desk, "03b-desk-extra-item-needs-reason")
+        desk.locator("#id_extra-0-reason").fill("Người dân tự nguyện nộp thêm để đối chiếu")
+        certificate.locator('input[type="file"]').set_input_files(str(scan))
+        desk.get_by_role("button", name="Tiếp nhận", exact=True).click()
+
+        notice = desk.get_by_role("status").filter(has_text="Đã tiếp nhận hồ sơ")
+        expect(notice).to_contain_text("Hẹn trả kết quả lúc")
+        dossier = Dossier.objects.get(applicant_id_number="022195004321")
+        code = dossier.code
+        assert dossier.status == Status.RECEIVED and dossier.due_at
+        expect(desk.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
+        expect(desk.get_by_role("link", name="giay-chung-sinh.png")).to_be_visible()
+        shot(desk, "04-desk-received")
+
+        # --- 2. Form 01, the receipt with the appointment ------------------------------------
+        form01 = notice.get_by_role("link", name="In phiếu tiếp nhận (Mẫu 01)")
+        text = pdf_text(desk, base, form01.get_attribute("href"), f"{code}-mau-01.pdf")
+        assert code in text
+        assert "Trần Thị Bình" in text
+        # The scanned file is served to an officer who may see the dossier.
+        file_url = desk.get_by_role("link", name="giay-chung-sinh.png").get_attribute("href")
+        scanned = desk.request.get(base + file_url)
+        assert scanned.status == 200 and scanned.headers["content-type"] == "image/png"
+
+        # --- 3. The leader assigns the specialist --------------------------------------------
+        # The unit leader opens the same dossier at the same time (his page goes stale).
+        unit_leader = officers.page(UNIT_LEADER)
+        open_dossier(unit_leader, base, "Chờ phân công", code)
+        leader = officers.page(LEADER)
+        open_dossier(
+            leader, base, "Chờ phân công", code, snap=lambda p: shot(p, "05a-leader-queue")
+        )
+        leader.get_by_text("Phân công xử lý", exact=True).click()
+        leader.get_by_label(re.compile("^Giao cho")).select_option(
+            label="Lê Thị Hằng — Công chức Văn phòng – Thống kê"
+        )
+        shot(leader, "05-leader-assigns")
+        leader.get_by_role("button", name="Xác nhận: Phân công xử lý").click()
+        expect(leader.get_by_role("status").first).to_contain_text("Đã phân công Lê Thị Hằng")
+        shot(leader, "06-leader-assigned")
+        # The unit leader, on his stale page, assigns too: 409, told who acted first.
+        unit_leader.get_by_text("Phân công xử lý", exact=True).click()
+        unit_leader.get_by_label(re.compile("^Giao cho")).select_option(
+            label="Lê Thị Hằng — Công chức Văn phòng – Thống kê"
+        )
+        with unit_leader.expect_response(lambda r: r.request.method == "POST") as posted:
+            unit_leader.get_by_role("button", name="Xác nhận: Phân công xử lý").click()
+        assert posted.value.status == 409
+        conflict = unit_leader.get_by_role("alert").filter(has_text="người khác cập nhật")
+        expect(conflict).to_contain_text("Vũ Minh Tuấn: Phân công xử lý")
+        expect(unit_leader.get_by_text("Thẩm định, dự thảo kết quả — Lê Thị Hằng")).to_be_visible()
+        shot(unit_leader, "06b-unit-leader-409")
+
+        # --- 4. The specialist asks for a supplement -----------------------------------------
+        specialist = officers.page(SPECIALIST)
+        open_dossier(specialist, base, "Của tôi", code)
+        specialist.get_by_text("Yêu cầu bổ sung giấy tờ", exact=True).click()
+        specialist.get_by_label("Giấy tờ cần bổ sung").fill(
+            "Giấy chứng sinh bản chính (bản đã nộp là bản chụp, không rõ dấu)"
+        )
+        specialist.get_by_label("Lý do yêu cầu bổ sung").fill(
+            "Bản chụp giấy chứng sinh không đọc được dấu của cơ sở y tế"
+        )
+        shot(specialist, "07-specialist-supplement-form")
+        specialist.get_by_role("button", name="Xác nhận: Yêu cầu bổ sung giấy tờ").click()
+        expect(specialist.get_by_role("status").first).to_contain_text("Yêu cầu bổ sung giấy tờ")
+        shot(specialist, "08-specialist-supplement-requested")
+        form02 = specialist.get_by_role("link", name="In phiếu yêu cầu bổ sung (Mẫu 02)").first
+        assert "Giấy chứng sinh bản chính" in pdf_text(
+            specialist, base, form02.get_attribute("href"), f"{code}-mau-02.pdf"
+        )
+
+        # --- 5. The desk records the supplement ----------------------------------------------
+        open_dossier(desk, base, "Chờ bổ sung", code)
+        expect(desk.get_by_text("Đang chờ người nộp bổ sung")).to_be_visible()
+        desk.locator("#upload-files").set_input_files(str(original))
+        desk.get_by_role("button", name="Tải lên").click()
+        expect(desk.get_by_text("Đã đính kèm 1 tệp.")).to_be_visible()
+        expect(desk.get_by_role("link", name="giay-chung-sinh-ban-chinh.pdf")).to_be_visible()
+        shot(desk, "09-desk-supplement-waiting")
+        desk.get_by_role("button", name="Nhận giấy tờ bổ sung").click()
+        expect(desk.get_by_role("status").first).to_contain_text("Nhận giấy tờ bổ sung")
+        assert Dossier.objects.get(code=code).status == Status.PROCESSING
+
+        # --- 6. The specialist submits the draft; 7. the leader approves ---------------------
+        open_dossier(specialist, base, "Của tôi", code)
+        specialist.get_by_role("button", name="Trình dự thảo kết quả").click()
+        expect(specialist.get_by_role("status").first).to_contain_text("Trình dự thảo kết quả")
+        open_dossier(leader, base, "Tất cả đang xử lý", code)
+        shot(leader, "10-leader-approves")
+        leader.get_by_role("button", name="Phê duyệt kết quả").click()
+        expect(leader.get_by_role("status").first).to_contain_text("Phê duyệt kết quả")
+
+        # --- 8. The clerk issues the result --------------------------------------------------
+        clerk = officers.page(CLERK)
+        open_dossier(clerk, base, "Tất cả đang xử lý", code)
+        shot(clerk, "11-clerk-issues")
+        clerk.get_by_role("button", name="Vào số, phát hành kết quả").click()
+        expect(clerk.get_by_role("status").first).to_contain_text("Vào số, phát hành kết quả")
+        assert Dossier.objects.get(code=code).status == Status.RESOLVED
+
+        # --- 9. The desk returns the result --------------------------------------------------
+        open_dossier(desk, base, "Chờ trả kết quả", code)
+        desk.get_by_text("Trả kết quả cho công dân", exact=True).click()
+        desk.get_by_label("Họ tên người nhận kết quả").fill("Trần Thị Bình")
+        desk.get_by_label("Số giấy tờ người nhận").fill("022195004321")
+        shot(desk, "12-desk-returns")
+        desk.get_by_role("button", name="Xác nhận: Trả kết quả cho công dân").click()
+        expect(desk.get_by_role("status").first).to_contain_text("Đã trả kết quả hồ sơ")
+        expect(desk.get_by_text("Hồ sơ đã kết thúc; không còn thao tác nào.")).to_be_visible()
+        shot(desk, "13-desk-returned")
+        dossier = Dossier.objects.get(code=code)
+        assert dossier.status == Status.RETURNED
+        events = dossier.events.order_by("seq")
+        assert events.filter(action="attach_file").count() == 2  # the scan and the original
+        actions = list(events.exclude(action="attach_file").values_list("action", flat=True))
+        assert actions == [
+            "submit",
+            "receive",
+            "assign",
+            "request_supplement",
+            "supplement_received",
+            "submit_draft",
+            "approve",
+            "issue_result",
+            "return_result",
+        ]
+        form06 = desk.get_by_role("link", name="In phiếu kiểm soát quá trình (Mẫu 06)")
+        assert code in pdf_text(desk, base, form06.get_attribute("href"), f"{code}-mau-06.pdf")
+
+        # Found again later by the applicant's name typed without accents; the register.
+        desk.goto(base + "/can-bo/ho-so/?hang-doi=tat-ca")
+        desk.get_by_label("Tìm hồ sơ").fill("tran thi binh")
+        desk.get_by_role("button", name="Tìm", exact=True).click()
+        expect(desk.get_by_role("link", name=code)).to_be_visible()
+        shot(desk, "14-desk-search-all")
+        desk.get_by_role("link", name="Sổ theo dõi (Mẫu 05)").click()
+        expect(desk.get_by_role("heading", level=1)).to_have_text("Sổ theo dõi hồ sơ (Mẫu 05)")
+        shot(desk, "15-register")
+        with desk.expect_download() as download:
+            desk.get_by_role("button", name="Tải sổ (Excel)").click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+
+        # Another commune's desk cannot open it.
+        outsider = officers.page("vandon.tiepnhan")
+        response = outsider.goto(base + f"/can-bo/ho-so/{code}/")
+        assert response is not None and response.status == 404
+    finally:
+        officers.close()
