@@ -20,6 +20,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The national catalog extract shipped beside the project (2,642 real procedures).
 PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
+# How many generated dossiers the work-queue benchmark runs on.
+BENCH_DOSSIERS ?= 1000000
 
 .PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench
 
@@ -73,6 +75,7 @@ test-fast: install browser-deps
 bench: install
 	$(PY) bench/bench_worktime.py
 	$(PY) bench/bench_catalog.py $(PROCEDURES)
+	$(PY) bench/bench_dossiers.py $(BENCH_DOSSIERS)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -1,7 +1,7 @@
 """Generate realistic dossiers fast, for benchmarks: ``bench/generate_dossiers.py COUNT``.
 
 Streams rows with PostgreSQL COPY into the configured database (run it against a database
-made for the purpose: the benchmark creates ``motcua_bench``). Real procedures of the
+made for the purpose: the benchmark creates ``motcua_bench_dossiers``). Real procedures of the
 imported catalog and the demo province's agencies; channels, statuses and dates distributed
 like DOMAIN §15 (about 40 % online, most dossiers finished, some overdue); Vietnamese names.
 The per-agency daily code counters are moved past the generated codes, so dossiers received

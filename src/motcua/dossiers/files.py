@@ -7,7 +7,8 @@ only, at most ``MOTCUA_UPLOAD_MAX_MB``, no encrypted or scripted PDF, no decompr
 It counts the pages, marks the component digitized and schedules the text recognition (OCR,
 ``dossiers.tasks.ocr_file``) once the transaction commits.
 
-It does not write a ``DossierEvent``: the history belongs to ``services.perform``.
+Each stored file is logged in the dossier's history by ``services.record_upload`` (an
+"attach_file" event) under the same row lock.
 """
 
 from __future__ import annotations
