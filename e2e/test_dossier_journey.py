@@ -208,7 +208,7 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         # --- 4. The specialist asks for a supplement -----------------------------------------
         specialist = officers.page(SPECIALIST)
         open_dossier(specialist, base, "Của tôi", code)
-        specialist.get_by_text("Yêu cầu bổ sung giấy tờ", exact=True).click()
+        specialist.get_by_text("Yêu cầu bổ sung hồ sơ", exact=True).click()
         specialist.get_by_label("Giấy tờ cần bổ sung").fill(
             "Giấy chứng sinh bản chính (bản đã nộp là bản chụp, không rõ dấu)"
         )
@@ -216,8 +216,8 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
             "Bản chụp giấy chứng sinh không đọc được dấu của cơ sở y tế"
         )
         shot(specialist, "07-specialist-supplement-form")
-        specialist.get_by_role("button", name="Xác nhận: Yêu cầu bổ sung giấy tờ").click()
-        expect(specialist.get_by_role("status").first).to_contain_text("Yêu cầu bổ sung giấy tờ")
+        specialist.get_by_role("button", name="Xác nhận: Yêu cầu bổ sung hồ sơ").click()
+        expect(specialist.get_by_role("status").first).to_contain_text("Yêu cầu bổ sung")
         shot(specialist, "08-specialist-supplement-requested")
         form02 = specialist.get_by_role("link", name="In phiếu yêu cầu bổ sung (Mẫu 02)").first
         assert "Giấy chứng sinh bản chính" in pdf_text(

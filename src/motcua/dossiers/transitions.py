@@ -84,7 +84,7 @@ _ROWS = [
         {S.PROCESSING},
         S.SUPPLEMENT,
         HANDLERS,
-        _("Yêu cầu bổ sung giấy tờ"),
+        _("Yêu cầu bổ sung hồ sơ"),
         True,
     ),
     (Action.SUPPLEMENT_RECEIVED, {S.SUPPLEMENT}, None, DESK, _("Nhận giấy tờ bổ sung"), False),
@@ -105,7 +105,7 @@ _ROWS = [
         _("Xin lỗi và hẹn lại ngày trả"),
         True,
     ),
-    (Action.STOP, OPEN, S.STOPPED, {R.AGENCY_LEADER}, _("Dừng xử lý"), True),
+    (Action.STOP, OPEN, S.STOPPED, {R.AGENCY_LEADER}, _("Dừng xử lý hồ sơ"), True),
     (
         Action.REQUEST_WITHDRAWAL,
         OPEN | {S.SUBMITTED},
