@@ -23,7 +23,7 @@ PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
 # How many generated dossiers the work-queue benchmark runs on.
 BENCH_DOSSIERS ?= 1000000
 
-.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench
+.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench oidc-provider
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -56,9 +56,17 @@ setup-demo: install
 # The demo server runs with DEBUG on (development server, demo accounts printed).
 run: export DJANGO_DEBUG = 1
 run: export MOTCUA_DEMO = 1
-run: setup-demo system-deps
+run: setup-demo system-deps oidc-provider
 	@$(MANAGE) demo_accounts
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/with-oidc-provider.sh $(MANAGE) runserver $(HOST):$(PORT)
+
+# The local OpenID provider (npm oidc-provider, pinned by its lock file) that stands in for the
+# national identity in the demo and the tests.
+OIDC_PROVIDER_DIR := tools/oidc-provider
+$(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json: $(OIDC_PROVIDER_DIR)/package-lock.json
+	cd $(OIDC_PROVIDER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+oidc-provider: $(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json
 
 system-deps:
 	@bash scripts/ensure-system-packages.sh run
@@ -66,10 +74,10 @@ system-deps:
 browser-deps:
 	@bash scripts/ensure-system-packages.sh test
 
-test: install browser-deps
+test: install browser-deps oidc-provider
 	$(BIN)/pytest
 
-test-fast: install browser-deps
+test-fast: install browser-deps oidc-provider
 	$(BIN)/pytest -m "not browser"
 
 bench: install
@@ -98,4 +106,4 @@ db-stop: install
 	$(MANAGE) embedded_db stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(OIDC_PROVIDER_DIR)/node_modules

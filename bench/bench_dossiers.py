@@ -64,26 +64,72 @@ def measure(client: Client, url: str, params: dict[str, str], rounds: int) -> li
     return samples
 
 
+def explain(client: Client, url: str, params: dict[str, str]) -> None:
+    """BENCH_EXPLAIN=1: the plan of every query of one request touching the dossier table."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, params)
+    for query in captured.captured_queries:
+        if "dossiers_dossier" not in query["sql"]:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = "\n".join("    " + row[0] for row in cursor.fetchall())
+        print(f"  {query['sql'][:300]}\n{plan}")
+
+
+def _has_dossiers(name: str, count: int) -> bool:
+    import psycopg
+
+    settings = connection.settings_dict
+    try:
+        with psycopg.connect(
+            dbname=name,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            user=settings["USER"],
+        ) as db:
+            return db.execute("SELECT count(*) FROM dossiers_dossier").fetchone()[0] >= count
+    except psycopg.Error:
+        return False
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     rounds = int(os.environ.get("BENCH_ROUNDS", 30))
+    keep = os.environ.get("BENCH_KEEP") == "1"
     connection.settings_dict.setdefault("TEST", {})["NAME"] = "motcua_bench_dossiers"
     creation = connection.creation
-    name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    name = "motcua_bench_dossiers"
+    if keep and _has_dossiers(name, count):
+        # BENCH_KEEP=1: reuse the database of an earlier run as it is (no migrations), to
+        # compare changes to the code quickly.
+        connection.close()
+        connection.settings_dict["NAME"] = name
+    else:
+        keep = False
+        name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from motcua.catalog.importer import import_file
         from motcua.core import demo
         from motcua.dossiers.models import Dossier
-        from motcua.organizations.services import import_administrative_units
 
-        import_administrative_units(include_legacy=False)
-        demo.seed()
-        import_file(CATALOG, progress=None)
-        seconds = generate(count)
-        print(f"generated {count:,} dossiers in {seconds:.1f} s")
+        if keep:
+            print(f"reusing {name} with {Dossier.objects.count():,} dossiers")
+        else:
+            from motcua.organizations.services import import_administrative_units
+
+            Dossier.objects.all().delete()
+            import_administrative_units(include_legacy=False)
+            demo.seed()
+            import_file(CATALOG, progress=None)
+            seconds = generate(count)
+            print(f"generated {count:,} dossiers in {seconds:.1f} s")
         sample = Dossier.objects.filter(receiving_agency__code="H22.6688.1").order_by("-id").first()
         leader = officer_client("halong.lanhdao")
         api = "/api/v1/dossiers"
+        page = "/can-bo/ho-so/"
         cases = {
             "API queue (open, by due date)": (api, {"queue": "open"}),
             "API queue overdue": (api, {"queue": "overdue"}),
@@ -91,13 +137,21 @@ def main() -> None:
             "API search by name": (api, {"q": "nguyen van an"}),
             "API search by code": (api, {"q": sample.code}),
             "API search by ID number": (api, {"q": sample.applicant_id_number}),
+            # The back-office work list: the page, its eleven queue tabs with their counts.
+            "page: queue Chờ phân công": (page, {"hang-doi": "cho-phan-cong"}),
+            "page: queue Quá hạn": (page, {"hang-doi": "qua-han"}),
+            "page: all, newest first": (page, {"hang-doi": "tat-ca"}),
+            "page: search by name": (page, {"hang-doi": "dang-xu-ly", "q": "nguyen van an"}),
         }
         for label, (url, params) in cases.items():
             print(f"{label:32} {percentiles(measure(leader, url, params, rounds))}")
+            if os.environ.get("BENCH_EXPLAIN") == "1":
+                explain(leader, url, params)
         print(f"database: {name}, dossiers in the officer's scope: "
               f"{Dossier.objects.filter(competent_agency__code='H22.6688').count():,}")  # fmt: skip
     finally:
-        creation.destroy_test_db(name, verbosity=0)
+        if not keep:
+            creation.destroy_test_db(name, verbosity=0)
 
 
 if __name__ == "__main__":

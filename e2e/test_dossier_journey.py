@@ -1,16 +1,22 @@
 """A walk-in birth registration (procedure 1.001193) from the desk to the returned result, each
 officer in his own browser with password and TOTP:
 
-desk receives it with a scanned component and prints Form 01 → the leader assigns the
-specialist → the specialist asks for a supplement → the desk records the supplement → the
-specialist submits the draft → the leader approves → the clerk issues → the desk returns the
-result to the citizen.
+desk receives it with a scanned component, types the appointment (the national catalog gives
+the deadline without a unit) and prints Form 01 → the leader assigns the specialist (step 1 and
+its due moment) → the specialist asks for a supplement → the desk records the supplement → the
+specialist submits the draft to the leader (step 2) → the leader approves and hands it to the
+clerk (step 3) → the clerk issues (the steps close) → the desk returns the result.
+
+A second, smaller journey: the specialist asks Sở Tư pháp for its opinion (liên thông); an
+officer of Sở Tư pháp answers; only then can the draft be submitted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 from django_otp.oath import totp
 from PIL import Image, ImageDraw
@@ -99,18 +105,39 @@ def pdf_text(page, base: str, url: str, expected_name: str) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
 
 
+def birth_process() -> None:
+    """The internal process of birth registration, with an allotment per step."""
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.processes import StepSpec, save_process
+
+    save_process(
+        Procedure.objects.get(code=BIRTH),
+        [
+            StepSpec(
+                1, "Thẩm định, dự thảo giấy khai sinh", "specialist", Decimal(2), "working_days"
+            ),
+            StepSpec(2, "Lãnh đạo ký duyệt", "agency_leader", Decimal(1), "working_days"),
+            StepSpec(3, "Vào sổ hộ tịch, đóng dấu", "records_clerk", Decimal(4), "working_hours"),
+        ],
+    )
+
+
+def user_id(username: str) -> str:
+    from motcua.accounts.models import User
+
+    return str(User.objects.get(username=username).pk)
+
+
 def test_walk_in_birth_registration_from_desk_to_returned_result(
     browser, seeded_live_server, shot, tmp_path, settings
 ):
-    from motcua.catalog.models import ProcedureChannel
+    from django.utils import timezone
+
     from motcua.dossiers.models import Dossier, Status
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    # The national catalog gives this procedure a deadline of "1" without a unit; the
-    # province's catalog manager records it as one working day.
-    ProcedureChannel.objects.filter(procedure__code=BIRTH).update(
-        duration_value=1, duration_unit="working_days"
-    )
+    birth_process()
+    appointment = timezone.localdate() + dt.timedelta(days=14)
     scan = tmp_path / "giay-chung-sinh.png"
     scanned_page(scan)
     original = tmp_path / "giay-chung-sinh-ban-chinh.pdf"
@@ -152,16 +179,25 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         expect(desk.locator("#id_applicant_name")).to_have_value("Trần Thị Bình")
         expect(certificate.get_by_role("checkbox")).to_be_checked()
         assert not Dossier.objects.filter(applicant_id_number="022195004321").exists()
+        # The national catalog gives the deadline "1" without a unit: the page asks for the
+        # appointment and says why.
+        expect(desk.get_by_text("Cần nhập ngày hẹn trả khi tiếp nhận.")).to_be_visible()
         shot(desk, "03b-desk-extra-item-needs-reason")
         desk.locator("#id_extra-0-reason").fill("Người dân tự nguyện nộp thêm để đối chiếu")
+        desk.get_by_label("Ngày hẹn trả kết quả").fill(appointment.strftime("%d/%m/%Y"))
+        desk.get_by_label("Giờ hẹn trả").fill("16:30")
         certificate.locator('input[type="file"]').set_input_files(str(scan))
+        shot(desk, "03c-desk-types-the-appointment")
         desk.get_by_role("button", name="Tiếp nhận", exact=True).click()
 
         notice = desk.get_by_role("status").filter(has_text="Đã tiếp nhận hồ sơ")
         expect(notice).to_contain_text("Hẹn trả kết quả lúc")
         dossier = Dossier.objects.get(applicant_id_number="022195004321")
         code = dossier.code
-        assert dossier.status == Status.RECEIVED and dossier.due_at
+        assert dossier.status == Status.RECEIVED
+        assert timezone.localtime(dossier.due_at).date() == appointment
+        expect(notice).to_contain_text(f"16:30 {appointment:%d/%m/%Y}")
+        expect(desk.get_by_text("(do cán bộ tiếp nhận nhập)")).to_be_visible()
         expect(desk.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
         expect(desk.get_by_role("link", name="giay-chung-sinh.png")).to_be_visible()
         shot(desk, "04-desk-received")
@@ -191,6 +227,13 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         shot(leader, "05-leader-assigns")
         leader.get_by_role("button", name="Xác nhận: Phân công xử lý").click()
         expect(leader.get_by_role("status").first).to_contain_text("Đã phân công Lê Thị Hằng")
+        step_due = Dossier.objects.get(code=code).step_due_at
+        assert step_due is not None and step_due < Dossier.objects.get(code=code).due_at
+        expect(leader.locator("#han-buoc")).to_contain_text(
+            timezone.localtime(step_due).strftime("%H:%M %d/%m/%Y")
+        )
+        steps = leader.locator("#cac-buoc")
+        expect(steps).to_contain_text("1. Thẩm định, dự thảo giấy khai sinh")
         shot(leader, "06-leader-assigned")
         # The unit leader, on his stale page, assigns too: 409, told who acted first.
         unit_leader.get_by_text("Phân công xử lý", exact=True).click()
@@ -202,7 +245,9 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         assert posted.value.status == 409
         conflict = unit_leader.get_by_role("alert").filter(has_text="người khác cập nhật")
         expect(conflict).to_contain_text("Vũ Minh Tuấn: Phân công xử lý")
-        expect(unit_leader.get_by_text("Thẩm định, dự thảo kết quả — Lê Thị Hằng")).to_be_visible()
+        expect(
+            unit_leader.get_by_text("Thẩm định, dự thảo giấy khai sinh — Lê Thị Hằng")
+        ).to_be_visible()
         shot(unit_leader, "06b-unit-leader-409")
 
         # --- 4. The specialist asks for a supplement -----------------------------------------
@@ -236,22 +281,41 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         expect(desk.get_by_role("status").first).to_contain_text("Nhận giấy tờ bổ sung")
         assert Dossier.objects.get(code=code).status == Status.PROCESSING
 
-        # --- 6. The specialist submits the draft; 7. the leader approves ---------------------
+        # --- 6. The specialist submits the draft to the leader's step -----------------------
         open_dossier(specialist, base, "Của tôi", code)
-        specialist.get_by_role("button", name="Trình dự thảo kết quả").click()
+        specialist.get_by_text("Trình dự thảo kết quả", exact=True).click()
+        specialist.locator("#id_submit_draft-assignee").select_option(value=user_id(LEADER))
+        shot(specialist, "09b-specialist-submits-draft")
+        specialist.get_by_role("button", name="Xác nhận: Trình dự thảo kết quả").click()
         expect(specialist.get_by_role("status").first).to_contain_text("Trình dự thảo kết quả")
-        open_dossier(leader, base, "Tất cả đang xử lý", code)
-        shot(leader, "10-leader-approves")
-        leader.get_by_role("button", name="Phê duyệt kết quả").click()
-        expect(leader.get_by_role("status").first).to_contain_text("Phê duyệt kết quả")
+        dossier = Dossier.objects.get(code=code)
+        assert (dossier.current_step, dossier.assignee.username) == (2, LEADER)
 
-        # --- 8. The clerk issues the result --------------------------------------------------
+        # --- 7. The leader approves and hands it to the clerk's step --------------------------
+        open_dossier(leader, base, "Của tôi", code)
+        expect(leader.get_by_text("bước 2/3 của quy trình nội bộ")).to_be_visible()
+        expect(leader.locator("#han-buoc")).to_be_visible()
+        leader.get_by_text("Phê duyệt kết quả", exact=True).click()
+        leader.locator("#id_approve-assignee").select_option(value=user_id(CLERK))
+        shot(leader, "10-leader-approves")
+        leader.get_by_role("button", name="Xác nhận: Phê duyệt kết quả").click()
+        expect(leader.get_by_role("status").first).to_contain_text("Phê duyệt kết quả")
+        expect(leader.locator("#cac-buoc")).to_contain_text("Trước hạn")
+        dossier = Dossier.objects.get(code=code)
+        assert (dossier.current_step, dossier.assignee.username) == (3, CLERK)
+
+        # --- 8. The clerk issues the result: the last step closes ----------------------------
         clerk = officers.page(CLERK)
-        open_dossier(clerk, base, "Tất cả đang xử lý", code)
+        open_dossier(clerk, base, "Của tôi", code)
+        expect(clerk.get_by_text("bước 3/3 của quy trình nội bộ")).to_be_visible()
         shot(clerk, "11-clerk-issues")
         clerk.get_by_role("button", name="Vào số, phát hành kết quả").click()
         expect(clerk.get_by_role("status").first).to_contain_text("Vào số, phát hành kết quả")
-        assert Dossier.objects.get(code=code).status == Status.RESOLVED
+        dossier = Dossier.objects.get(code=code)
+        assert dossier.status == Status.RESOLVED and dossier.current_step is None
+        expect(clerk.locator("#cac-buoc tbody tr")).to_have_count(3)
+        expect(clerk.locator("#cac-buoc")).not_to_contain_text("Đang xử lý")
+        shot(clerk, "11b-clerk-issued-steps-closed")
 
         # --- 9. The desk returns the result --------------------------------------------------
         open_dossier(desk, base, "Chờ trả kết quả", code)
@@ -299,5 +363,66 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         outsider = officers.page("vandon.tiepnhan")
         response = outsider.goto(base + f"/can-bo/ho-so/{code}/")
         assert response is not None and response.status == 404
+    finally:
+        officers.close()
+
+
+def test_consulting_another_agency_before_the_draft(browser, seeded_live_server, shot):
+    """The specialist asks Sở Tư pháp (another agency, its own calendar and allotment); the
+    draft waits; Sở Tư pháp's specialist answers from his own queue of the dossier."""
+    from django.utils import timezone
+
+    from motcua.dossiers.models import Dossier, DossierConsultation
+    from motcua.dossiers.services import perform, submit
+    from tests.dossiers.conftest import birth_submission
+    from tests.helpers import get_user
+
+    now = timezone.now()
+    dossier = submit(birth_submission(), by=get_user(DESK), at=now)
+    dossier = perform(dossier.code, "receive", get_user(DESK), due_at=now + dt.timedelta(days=20))
+    dossier = perform(dossier.code, "assign", get_user(LEADER), assignee_id=get_user(SPECIALIST).pk)
+    code = dossier.code
+    base = seeded_live_server.url
+    officers = Officers(browser, base)
+    try:
+        specialist = officers.page(SPECIALIST)
+        open_dossier(specialist, base, "Của tôi", code)
+        specialist.get_by_text("Xin ý kiến cơ quan phối hợp", exact=True).click()
+        specialist.get_by_label("Cơ quan được xin ý kiến").select_option(value="H22.03")
+        specialist.get_by_label("Thời gian trả lời (ngày làm việc)").fill("3")
+        specialist.get_by_label("Nội dung xin ý kiến").fill(
+            "Đề nghị xác minh việc cha của cháu đã đăng ký kết hôn tại Sở Tư pháp năm 2020."
+        )
+        shot(specialist, "01-specialist-asks-justice")
+        specialist.get_by_role("button", name="Xác nhận: Xin ý kiến cơ quan phối hợp").click()
+        expect(specialist.get_by_role("status").first).to_contain_text("Đã xin ý kiến Sở Tư pháp")
+        section = specialist.locator("#xin-y-kien")
+        expect(section).to_contain_text("Đang chờ trả lời")
+        expect(specialist.get_by_role("button", name="Trình dự thảo kết quả")).to_have_count(0)
+        expect(specialist.get_by_text("Trình dự thảo kết quả", exact=True)).to_have_count(0)
+        shot(specialist, "02-waiting-for-the-opinion")
+        consultation = DossierConsultation.objects.get(dossier__code=code)
+        assert consultation.agency.code == "H22.03" and consultation.allotment_days == 3
+
+        justice = officers.page("sotuphap.chuyenvien")
+        justice.goto(base + f"/can-bo/ho-so/{code}/")
+        expect(justice.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
+        justice.get_by_text("Trả lời xin ý kiến", exact=True).click()
+        justice.get_by_label("Ý kiến trả lời").fill(
+            "Sở Tư pháp xác nhận: đã đăng ký kết hôn ngày 12/05/2020, số 45/2020."
+        )
+        shot(justice, "03-justice-answers")
+        justice.get_by_role("button", name="Xác nhận: Trả lời xin ý kiến").click()
+        expect(justice.get_by_role("status").first).to_contain_text("Đã gửi ý kiến trả lời")
+        expect(justice.locator("#xin-y-kien")).to_contain_text("Đã trả lời")
+
+        open_dossier(specialist, base, "Của tôi", code)
+        expect(specialist.locator("#xin-y-kien")).to_contain_text("số 45/2020")
+        expect(specialist.locator("#cac-buoc")).to_contain_text("Xin ý kiến Sở Tư pháp")
+        specialist.get_by_text("Trình dự thảo kết quả", exact=True).click()
+        specialist.get_by_role("button", name="Xác nhận: Trình dự thảo kết quả").click()
+        expect(specialist.get_by_role("status").first).to_contain_text("Trình dự thảo kết quả")
+        shot(specialist, "04-draft-after-the-answer")
+        assert Dossier.objects.get(code=code).result_state == "draft"
     finally:
         officers.close()

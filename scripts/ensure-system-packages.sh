@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beside its Python packages, installed when missing.
 #   run   Pango for the PDF forms (WeasyPrint), DejaVu fonts with Vietnamese diacritics,
-#         Tesseract with its Vietnamese data and pdftoppm for the OCR of scanned files.
+#         Tesseract with its Vietnamese data and pdftoppm for the OCR of scanned files,
+#         Node.js and npm for the local OpenID provider standing in for the national identity.
 #   test  the same, plus Debian's Chromium for the browser tests (never a downloaded browser)
 #         and GNU gettext for the catalogs.
 # Usage: scripts/ensure-system-packages.sh run|test
@@ -18,6 +19,9 @@ command -v tesseract >/dev/null || need+=(tesseract-ocr)
 { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } \
   || need+=(tesseract-ocr-vie)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+# Node.js runs the local OpenID provider (tools/oidc-provider) of the demo and the tests.
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null || need+=(gettext)

@@ -6,6 +6,7 @@ NAME and socket HOST as this process) and database 15 of that Redis, on a queue 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import socket
@@ -129,12 +130,12 @@ def test_a_real_worker_recognises_a_committed_file(transactional_demo_data, work
     from motcua.dossiers.files import attach_file
     from motcua.dossiers.models import DossierFile
     from motcua.dossiers.services import perform, submit
-    from tests.dossiers.conftest import MONDAY, birth_submission
+    from tests.dossiers.conftest import MONDAY, birth_submission, hand_appointment
     from tests.helpers import get_user
 
     desk = get_user("halong.tiepnhan")
     dossier = submit(birth_submission(), by=desk, at=MONDAY)
-    perform(dossier.code, "receive", desk, at=MONDAY)
+    perform(dossier.code, "receive", desk, at=MONDAY, **hand_appointment(dossier, MONDAY))
     # attach_file schedules the OCR on commit: keep that first message out of the broker so
     # that the test sends it itself; then nothing in this process recognises anything.
     monkeypatch.setattr(tasks.ocr_file, "delay", lambda *args, **kwargs: None)
@@ -150,6 +151,65 @@ def test_a_real_worker_recognises_a_committed_file(transactional_demo_data, work
 
     result = tasks.ocr_file.delay(record.pk)
     assert result.id
+
+    deadline = time.monotonic() + 60
+    status = "pending"
+    while time.monotonic() < deadline and status == "pending":
+        assert worker.poll() is None, "the worker stopped"
+        time.sleep(0.3)
+        status = DossierFile.objects.values_list("ocr_status", flat=True).get(pk=record.pk)
+    record.refresh_from_db()
+    assert record.ocr_status == "done", record.ocr_text
+    assert "giay chung sinh" in " ".join(fold(record.ocr_text).split())
+
+
+DEAD_BROKER = "redis://127.0.0.1:9/15"  # the discard port: nothing answers there
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_left_pending_while_the_broker_was_down_is_sent_again(
+    transactional_demo_data, worker, broker_queue, monkeypatch
+):
+    """The broker is down when the upload commits: the message is lost and the file stays
+    pending. Once the broker is back, the periodic re-send queues it again and a real worker
+    recognises it."""
+    from django.utils import timezone
+
+    from motcua.celery import app
+    from motcua.core.text import fold
+    from motcua.dossiers import tasks
+    from motcua.dossiers.files import attach_file
+    from motcua.dossiers.models import DossierFile
+    from motcua.dossiers.services import perform, submit
+    from tests.dossiers.conftest import MONDAY, birth_submission, hand_appointment
+    from tests.helpers import get_user
+
+    desk = get_user("halong.tiepnhan")
+    dossier = submit(birth_submission(), by=desk, at=MONDAY)
+    perform(dossier.code, "receive", desk, at=MONDAY, **hand_appointment(dossier, MONDAY))
+
+    drop_broker_connections(app)
+    app.conf.update(broker_url=DEAD_BROKER, task_publish_retry=False)
+    try:
+        # attach_file sends the message on commit (robust: a refused send is only logged).
+        record = attach_file(
+            dossier.code,
+            dossier.components.first().pk,
+            SimpleUploadedFile("giay-chung-sinh.png", text_png()),
+            desk,
+        )
+        assert tasks.resend_pending_ocr(older_than_minutes=0) == 0  # still down: nothing sent
+    finally:
+        drop_broker_connections(app)
+        app.conf.update(broker_url=BROKER, task_publish_retry=True)
+    time.sleep(2)
+    assert DossierFile.objects.get(pk=record.pk).ocr_status == "pending"  # lost, not queued
+
+    DossierFile.objects.filter(pk=record.pk).update(
+        uploaded_at=timezone.now() - dt.timedelta(minutes=45)
+    )
+    monkeypatch.setattr(tasks, "recognise", lambda *a: pytest.fail("OCR ran in the test process"))
+    assert tasks.resend_pending_ocr(older_than_minutes=30) == 1
 
     deadline = time.monotonic() + 60
     status = "pending"

@@ -258,5 +258,58 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# Periodic tasks (beat: PYTHONPATH=src .venv/bin/celery -A motcua beat -l info). OCR messages lost
+# while the broker was down are sent again: files pending for more than 30 minutes, every 10.
+CELERY_BEAT_SCHEDULE = {
+    "resend-pending-ocr": {
+        "task": "motcua.dossiers.tasks.resend_pending_ocr",
+        "schedule": 600.0,
+        "kwargs": {"older_than_minutes": 30},
+    },
+}
 # Uploaded component files (scans): largest accepted file, in megabytes.
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", 20))
+
+# --- National identity sign-in (OpenID Connect: VNeID / the national portal's SSO) ---------------
+# Authorization code + PKCE (S256), state and nonce, ID token checked against the provider's JWKS,
+# profile from the userinfo endpoint (docs/operations.md, "Sign-in with the national identity").
+# Without OIDC_ISSUER the "Đăng nhập bằng định danh quốc gia" button is not shown.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid")
+OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "")
+# The callback URL registered with the provider; empty: built from the request's host.
+OIDC_REDIRECT_URI = os.environ.get("OIDC_REDIRECT_URI", "")
+OIDC_TOKEN_AUTH_METHOD = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", 10))
+OIDC_METADATA_CACHE_SECONDS = int(os.environ.get("OIDC_METADATA_CACHE_SECONDS", 3600))
+# Claim names of the provider for each profile field (VNeID's may differ from these defaults).
+OIDC_CLAIMS = {
+    "national_id": os.environ.get("OIDC_CLAIM_NATIONAL_ID", "national_id"),
+    "full_name": os.environ.get("OIDC_CLAIM_FULL_NAME", "name"),
+    "date_of_birth": os.environ.get("OIDC_CLAIM_BIRTHDATE", "birthdate"),
+    "phone": os.environ.get("OIDC_CLAIM_PHONE", "phone_number"),
+    "email": os.environ.get("OIDC_CLAIM_EMAIL", "email"),
+}
+
+# --- Local accounts: verification codes by e-mail or SMS ---------------------------------------
+# E-mail goes through Django's mail backend (SMTP in production, the console in development);
+# SMS through the channel named here (motcua.accounts.sms: a class with send(phone, text)).
+EMAIL_BACKEND = os.environ.get(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MOTCUA_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "MotCua <no-reply@motcua.local>")
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.accounts.sms.LogSmsBackend")
+MOTCUA_VERIFICATION_CODE_MINUTES = int(os.environ.get("MOTCUA_VERIFICATION_CODE_MINUTES", 15))
+MOTCUA_VERIFICATION_RESEND_SECONDS = int(os.environ.get("MOTCUA_VERIFICATION_RESEND_SECONDS", 60))
+MOTCUA_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("MOTCUA_VERIFICATION_MAX_PER_HOUR", 5))

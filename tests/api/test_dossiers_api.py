@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from motcua.dossiers.models import Status
 from motcua.dossiers.services import Applicant, perform, submit
-from tests.dossiers.conftest import MONDAY, birth_submission
+from tests.dossiers.conftest import MONDAY, birth_submission, hand_appointment
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def new(at=MONDAY, **changes):
 
 def received(at=MONDAY, **changes):
     dossier = new(at=at, **changes)
-    return perform(dossier.code, "receive", get_user(DESK), at=at)
+    return perform(dossier.code, "receive", get_user(DESK), at=at, **hand_appointment(dossier, at))
 
 
 def act(dossier, action, username, **params):
@@ -132,6 +133,7 @@ def test_list_item_shape_masks_the_personal_id_and_uses_vietnam_time():
         "due_at": None,
         "assignee": None,
         "current_step_name": "",
+        "step_due_at": None,
     }
     assert "022090001234" not in officer(DESK).get(LIST).content.decode()
 
@@ -245,6 +247,8 @@ def test_detail_has_every_documented_field():
         "deadline",
         "result_state",
         "supplement_count",
+        "current_step",
+        "consultations",
         "apology",
         "revision",
         "result_delivery",
@@ -289,13 +293,14 @@ def test_allowed_actions_follow_role_and_status():
     }
     assert allowed(officer(LEADER), dossier.code) == {"refuse"}
     assert allowed(officer(SPECIALIST), dossier.code) == set()
-    dossier = act(dossier, "receive", DESK)
+    dossier = act(dossier, "receive", DESK, at=MONDAY, **hand_appointment(dossier, MONDAY))
     assert "assign" in allowed(officer(LEADER), dossier.code)
     assert "assign" not in allowed(officer(DESK), dossier.code)
     assert allowed(officer(CLERK), dossier.code) == set()
     dossier = act(dossier, "assign", LEADER, assignee_id=get_user(SPECIALIST).pk)
     specialist = allowed(officer(SPECIALIST), dossier.code)
-    assert {"submit_draft", "forward", "request_supplement"} <= specialist
+    assert {"submit_draft", "forward", "request_supplement", "request_consultation"} <= specialist
+    assert "answer_consultation" not in specialist
     assert "approve" not in specialist and "assign" not in specialist
     assert allowed(officer(CLERK), dossier.code) == {"issue_result"}
     assert {"approve", "stop", "apologize", "assign"} <= allowed(officer(LEADER), dossier.code)
@@ -321,7 +326,12 @@ def test_events_are_the_history_with_masked_ids_and_vietnam_time():
         "note": "",
         "data": receipt["data"],
     }
-    assert set(receipt["data"]) == {"due_at", "deadline"}
+    # Birth registration's deadline has no unit: the desk entered the appointment.
+    assert receipt["data"] == {
+        "due_at": "2026-03-09T17:00:00+07:00",
+        "deadline": None,
+        "due_set_by_hand": True,
+    }
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -442,17 +452,32 @@ def test_the_whole_path_through_the_api():
         assert result["code"] == code and result["status"]["code"] == status
         return result
 
-    step(desk, "receive", Status.RECEIVED)
+    assert_problem(post(desk, code, "receive"), 422, "nhập ngày hẹn trả")
+    assert_problem(post(desk, code, "receive", due_at="2020-01-01T17:00"), 422, "sau thời điểm")
+    appointment = (timezone.localtime() + dt.timedelta(days=10)).replace(
+        hour=16, minute=30, second=0, microsecond=0, tzinfo=None
+    )
+    body = step(desk, "receive", Status.RECEIVED, due_at=appointment.isoformat())
+    assert body["due_at"] == appointment.isoformat() + "+07:00"
     body = step(leader, "assign", Status.PROCESSING, assignee_id=get_user(SPECIALIST).pk)
     assert body["assignee"] == SPECIALIST and body["current_step_name"]
+    # No allotments (the built-in steps): each step is due at the appointment.
+    assert (body["current_step"], body["step_due_at"]) == (1, body["due_at"])
     body = step(specialist, "submit_draft", Status.PROCESSING, note="Đủ điều kiện")
     assert body["result_state"] == "draft"
+    assert (body["current_step"], body["assignee"]) == (2, None)  # the leader's approval step
     assert "submit_draft" in {a["action"] for a in body["allowed_actions"]}  # table only
     assert_problem(post(specialist, code, "submit_draft"), 409, "dự thảo")
-    body = step(leader, "approve", Status.PROCESSING)
+    body = step(leader, "approve", Status.PROCESSING, assignee_id=get_user(CLERK).pk)
     assert body["result_state"] == "approved"
+    assert (body["current_step"], body["assignee"]) == (3, CLERK)  # the records clerk's step
     body = step(clerk, "issue_result", Status.RESOLVED)
     assert body["assignee"] is None
+    assert (body["current_step"], body["step_due_at"], body["current_step_name"]) == (
+        None,
+        None,
+        "",
+    )
     assert [a["action"] for a in detail(desk, code).json()["allowed_actions"]] == ["return_result"]
     assert_problem(post(desk, code, "return_result"), 422, "người nhận")
     body = step(
@@ -481,6 +506,10 @@ def test_the_whole_path_through_the_api():
     assert events[2]["data"]["assignee"] == SPECIALIST
     assert events[3]["note"] == "Đủ điều kiện"
     assert events[6]["data"] == {"receiver_name": "Nguyễn Văn An", "receiver_id": "022******234"}
+    assert events[1]["data"]["due_set_by_hand"] is True
+    assert events[3]["data"]["left_step"]["step"] == 1
+    assert events[3]["data"]["left_step"]["outcome"] == "early"
+    assert events[5]["data"]["steps_closed"] is True
     assert all(e["at"].endswith("+07:00") for e in events)
 
 

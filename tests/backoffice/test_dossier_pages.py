@@ -80,7 +80,10 @@ def act(dossier: Dossier, action: str, username: str, **params) -> Dossier:
 
 
 def received(**kwargs) -> Dossier:
-    return act(make_dossier(**kwargs), "receive", DESK)
+    from tests.dossiers.conftest import hand_appointment
+
+    dossier = make_dossier(**kwargs)
+    return act(dossier, "receive", DESK, **hand_appointment(dossier, timezone.now()))
 
 
 def assigned(**kwargs) -> Dossier:
@@ -145,6 +148,9 @@ def reception_data(**changes) -> dict:
         "extra-MIN_NUM_FORMS": "0",
         "extra-MAX_NUM_FORMS": "30",
         "decision": "tiep-nhan",
+        # The appointment the desk types when the deadline has no unit (ignored otherwise).
+        "due_date": (timezone.localdate() + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
+        "due_time": "16:30",
     }
     data.update(changes)
     return data

@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers.services import Applicant, ComponentInput, Submission, perform, submit
+from motcua.dossiers.services import (
+    Applicant,
+    ComponentInput,
+    Submission,
+    appointment_by_hand,
+    perform,
+    submit,
+)
 from motcua.organizations.models import Agency
 from tests.helpers import get_user
 
@@ -48,10 +55,19 @@ def new_dossier(db):
     return make
 
 
+def hand_appointment(dossier, at: dt.datetime) -> dict:
+    """The ``due_at`` the desk must enter when the catalog's deadline has no unit (birth
+    registration in the national extract: "1" without a unit): a week later at 17:00."""
+    if not appointment_by_hand(dossier.procedure, dossier.channel, dossier.subcase_code):
+        return {}
+    return {"due_at": (at + dt.timedelta(days=7)).replace(hour=17, minute=0)}
+
+
 @pytest.fixture
 def received_dossier(new_dossier):
     def make(at: dt.datetime = MONDAY):
         dossier = new_dossier(at=at)
-        return perform(dossier.code, "receive", get_user("halong.tiepnhan"), at=at)
+        desk = get_user("halong.tiepnhan")
+        return perform(dossier.code, "receive", desk, at=at, **hand_appointment(dossier, at))
 
     return make

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import struct
 import zipfile
@@ -293,6 +294,119 @@ def test_ocr_is_idempotent(dossier, django_capture_on_commit_callbacks, monkeypa
     assert ocr_file.delay(record.pk).get() == "done"
     record.refresh_from_db()
     assert record.ocr_text == "đã có"
+
+
+def _other_session():
+    """A second database session (advisory locks belong to a session)."""
+    from django.db import connections
+
+    return connections.create_connection("default")
+
+
+def test_a_file_queued_twice_is_recognised_once(dossier, monkeypatch):
+    from motcua.dossiers import tasks
+
+    record = attach(dossier, text_image("PNG"), "giay-chung-sinh.png")
+    assert record.ocr_status == DossierFile.OcrStatus.PENDING  # its message was never run
+    other = _other_session()
+    try:
+        with other.cursor() as cursor:  # a first copy of the task holds the file
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [tasks.OCR_LOCK_CLASS, record.pk])
+
+        def must_not_run(_record):
+            raise AssertionError("a second copy recognised a file the first one holds")
+
+        monkeypatch.setattr("motcua.dossiers.tasks.recognise", must_not_run)
+        assert ocr_file.delay(record.pk).get() == "busy"
+        record.refresh_from_db()
+        assert record.ocr_status == DossierFile.OcrStatus.PENDING
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [tasks.OCR_LOCK_CLASS, record.pk])
+    finally:
+        other.close()
+    monkeypatch.undo()
+    assert ocr_file.delay(record.pk).get() == "done"
+    # The copy that comes after finds the text stored and does nothing.
+    monkeypatch.setattr("motcua.dossiers.tasks.recognise", must_not_run)
+    assert ocr_file.delay(record.pk).get() == "done"
+    record.refresh_from_db()
+    assert "giay chung sinh" in " ".join(fold(record.ocr_text).split())
+    # The lock was released: another session can take it.
+    other = _other_session()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [tasks.OCR_LOCK_CLASS, record.pk])
+            assert cursor.fetchone()[0] is True
+    finally:
+        other.close()
+
+
+def _age(record, minutes: int) -> None:
+    from django.utils import timezone
+
+    uploaded = timezone.now() - dt.timedelta(minutes=minutes)
+    DossierFile.objects.filter(pk=record.pk).update(uploaded_at=uploaded)
+
+
+def test_files_left_pending_are_sent_again(dossier):
+    from motcua.dossiers.tasks import resend_pending_ocr
+
+    # Uploads whose message was lost (the on-commit callbacks never ran: as with a broker down).
+    lost = attach(dossier, text_image("PNG"), "giay-chung-sinh.png")
+    recent = attach(dossier, image_bytes("PNG"), "moi-tai-len.png")
+    done = attach(dossier, image_bytes("PNG", size=(90, 60)), "da-xong.png")
+    DossierFile.objects.filter(pk=done.pk).update(ocr_status="done", ocr_text="đã có")
+    for record, minutes in ((lost, 45), (recent, 5), (done, 120)):
+        _age(record, minutes)
+
+    assert resend_pending_ocr(older_than_minutes=30) == 1  # eager here: recognised at once
+    states = dict(DossierFile.objects.values_list("pk", "ocr_status"))
+    assert states[lost.pk] == DossierFile.OcrStatus.DONE
+    assert states[recent.pk] == DossierFile.OcrStatus.PENDING
+    assert DossierFile.objects.get(pk=done.pk).ocr_text == "đã có"
+    lost.refresh_from_db()
+    assert "giay chung sinh" in " ".join(fold(lost.ocr_text).split())
+    # Nothing is pending for 30 minutes any more; the recent file's turn comes later.
+    assert resend_pending_ocr(older_than_minutes=30) == 0
+    assert resend_pending_ocr(older_than_minutes=1) == 1
+    assert DossierFile.objects.get(pk=recent.pk).ocr_status != DossierFile.OcrStatus.PENDING
+
+
+def test_resend_takes_the_oldest_first_and_at_most_the_limit(dossier):
+    from motcua.dossiers.tasks import resend_pending_ocr
+
+    files = [
+        attach(dossier, image_bytes("PNG", size=(60 + n, 40)), f"tep-{n}.png") for n in range(3)
+    ]
+    for n, record in enumerate(files):
+        _age(record, 60 + 10 * n)  # the last one is the oldest
+    assert resend_pending_ocr(older_than_minutes=30, limit=1) == 1
+    states = dict(DossierFile.objects.values_list("pk", "ocr_status"))
+    assert [states[f.pk] == "pending" for f in files] == [True, True, False]
+
+
+def test_resend_command(dossier):
+    from django.core.management import CommandError, call_command
+
+    record = attach(dossier, image_bytes("PNG"))
+    _age(record, 90)
+    out = io.StringIO()
+    call_command("resend_pending_ocr", "--older-than", "60", stdout=out)
+    assert out.getvalue().strip() == "Đã gửi lại 1 tệp chờ nhận dạng."
+    assert DossierFile.objects.get(pk=record.pk).ocr_status != DossierFile.OcrStatus.PENDING
+    for bad in ("0", "-5", "ba mươi"):
+        with pytest.raises(CommandError, match="số nguyên dương"):
+            call_command("resend_pending_ocr", "--older-than", bad)
+
+
+def test_the_resend_runs_on_the_beat_schedule(settings):
+    from motcua.celery import app
+    from motcua.dossiers.tasks import resend_pending_ocr
+
+    entry = settings.CELERY_BEAT_SCHEDULE["resend-pending-ocr"]
+    assert entry["task"] == resend_pending_ocr.name
+    assert entry["task"] in app.tasks
+    assert 0 < entry["schedule"] <= 3600 and entry["kwargs"]["older_than_minutes"] > 0
 
 
 def test_docx_is_not_recognised(dossier, django_capture_on_commit_callbacks):

@@ -228,7 +228,7 @@ def test_an_agency_that_receives_and_resolves_itself(new_dossier):
     desk = get_user("halong.tiepnhan")
     OfficerMembership.objects.create(user=desk, agency=justice, role="reception")
     dossier = new_dossier(receiving_agency=justice, competent_agency=justice)
-    dossier = act(dossier, "receive", DESK)
+    dossier = act(dossier, "receive", DESK, at=MONDAY, due_at=MONDAY + dt.timedelta(days=7))
     specialist = get_user("sotuphap.chuyenvien")
     dossier = act(dossier, "assign", "sotuphap.lanhdao", assignee_id=specialist.pk)
     assert dossier.assignee == specialist

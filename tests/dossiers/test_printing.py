@@ -1,6 +1,7 @@
-"""The printed forms of Circular 01/2018 (Forms 01–06): each is built from a dossier driven
-through the services, rendered by WeasyPrint, and read back with pypdf. The PDFs are kept in
-test-artifacts/forms/ for a look (``pdftoppm -png -r 60``)."""
+"""The printed one-stop forms (Circular 01/2018, then Circular 03/2025): each is built from a
+dossier driven through the services, rendered by WeasyPrint, and read back with pypdf. The
+version printed is the one in force on the day of the event the form documents. The PDFs are
+kept in test-artifacts/forms/ for a look (``pdftoppm -png -r 60``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from motcua.catalog.models import ProcedureChannel
 from motcua.catalog.processes import StepSpec, save_process
-from motcua.dossiers import printing
+from motcua.dossiers import legal_forms, printing
 from motcua.dossiers.printing import (
     EARLY,
     LATE,
@@ -280,14 +281,15 @@ def test_form04_apology_and_new_appointment(received):
         new_due_at=new_due,
     )
     text = pdf_text(form_pdf(dossier, "04"), "form04")
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
-    assert "Mẫu số 04" in text
+    # An apology of March 2026: the form of Circular 03/2025 (apology and request to extend).
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "Mẫu số 04 – Thông tư 03/2025/TT-VPCP" in text
+    assert "đồng ý gia hạn thời gian giải quyết hồ sơ đến" in text
+    assert "không thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng thời hạn" in text
     assert "Kính gửi: Nguyễn Văn An" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert "Ngày 02 tháng 03 năm 2026, Trung tâm Phục vụ hành chính công Phường Hạ Long" in text
-    assert (
-        "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 09 tháng 03 năm 2026"
-    ) in text
+    assert "17 giờ 00 phút, ngày 09 tháng 03 năm 2026" in text
     assert "Lý do: Phải xác minh thông tin cư trú của người mẹ tại địa phương khác" in text
     assert "16 giờ 30 phút, ngày 12 tháng 03 năm 2026" in text
     assert "Hạ Long, ngày 05 tháng 03 năm 2026" in text
@@ -305,8 +307,12 @@ def test_form04_without_an_apology_is_refused(received):
 
 
 def test_unknown_form_is_refused(received):
-    with pytest.raises(ValueError, match="Không có mẫu số"):
-        form_pdf(received(), "05")
+    dossier = received()
+    for key in ("05", "07", "so-theo-doi", "99", ""):
+        with pytest.raises(ValueError, match="Không có mẫu số"):
+            form_pdf(dossier, key)
+    # A 2018 number and the kind's slug name the same form.
+    assert form_html(dossier, "01") == form_html(dossier, "tiep-nhan")
 
 
 def _process_with_allotments():
@@ -323,15 +329,15 @@ def _process_with_allotments():
 
 
 def _walk_to_the_returned_result(dossier):
-    """Assign on Monday, a late appraisal, an early approval, issued and returned on time."""
+    """Assign on Monday, a late appraisal, an early approval, a late issue step; the result is
+    issued and returned before the appointment (Monday 9 March, 17:00)."""
     leader, clerk = get_user(LEADER), get_user(CLERK)
     dossier = act(dossier, "assign", LEADER, at(2, 10), assignee_id=get_user(SPECIALIST).pk)
-    dossier = act(dossier, "submit_draft", SPECIALIST, at(5, 9))
     # Step 1 (2 working days from Monday 10:00 → Wednesday 17:00) ends on Thursday: late.
-    dossier = act(dossier, "forward", SPECIALIST, at(5, 9, 5), assignee_id=leader.pk)
-    dossier = act(dossier, "approve", LEADER, at(5, 10, 30))
-    # Step 2 (1 working day from Thursday 09:05 → Friday 17:00) ends on Thursday: early.
-    dossier = act(dossier, "forward", LEADER, at(5, 10, 35), assignee_id=clerk.pk)
+    dossier = act(dossier, "submit_draft", SPECIALIST, at(5, 9), assignee_id=leader.pk)
+    # Step 2 (1 working day from Thursday 09:00 → Friday 17:00) ends on Thursday: early.
+    dossier = act(dossier, "approve", LEADER, at(5, 10, 30), assignee_id=clerk.pk)
+    # Step 3 (4 working hours from Thursday 10:30 → Thursday 16:30) ends on Friday: late.
     dossier = act(dossier, "issue_result", CLERK, at(6, 8, 10))
     return act(
         dossier,
@@ -343,35 +349,43 @@ def _walk_to_the_returned_result(dossier):
     )
 
 
-def test_form06_control_sheet_rows_from_the_events(received):
+def test_form06_one_row_per_step_with_its_result(received):
     _process_with_allotments()
     dossier = _walk_to_the_returned_result(received())
     rows = control_rows(dossier)
-    summary = [(r.giver, r.receiver, r.result) for r in rows]
     desk, leader = get_user(DESK).get_full_name(), get_user(LEADER).get_full_name()
     specialist, clerk = get_user(SPECIALIST).get_full_name(), get_user(CLERK).get_full_name()
-    assert summary == [
-        (desk, leader, ""),  # received and handed to the agency, which the leader took up
-        (leader, specialist, ""),  # assigned
-        (specialist, leader, ""),  # draft submitted
-        (specialist, leader, LATE),  # step 1 done on Thursday, due Wednesday 17:00
-        (leader, clerk, ""),  # approved
-        (leader, clerk, EARLY),  # step 2 done on Thursday, due Friday 17:00
-        (clerk, desk, EARLY),  # issued on Friday, the appointment is Monday 17:00
-        (desk, "Trần Thị Bích", ON_TIME),  # returned on Monday 15:45
+    centre = "Trung tâm Phục vụ hành chính công Phường Hạ Long"
+    committee = "Ủy ban nhân dân Phường Hạ Long"
+    assert [(r.giver_agency, r.receiver_agency, r.giver, r.receiver, r.result) for r in rows] == [
+        (centre, committee, desk, leader, ""),  # received, taken up by the leader who assigns
+        (committee, committee, leader, specialist, LATE),  # step 1 done Thursday, due Wednesday
+        (committee, committee, specialist, leader, EARLY),  # step 2 done Thursday, due Friday
+        (committee, committee, leader, clerk, LATE),  # step 3 done Friday, due Thursday 16:30
+        (committee, centre, clerk, desk, EARLY),  # issued Friday, the appointment is Monday
+        (centre, "Tổ chức, cá nhân", desk, "Trần Thị Bích", ON_TIME),  # returned Monday 15:45
     ]
+    assert [r.number for r in rows] == [1, 2, 3, 4, 5, 6]
+    step1 = rows[1]
+    assert (step1.at, step1.due_at, step1.finished_at) == (at(2, 10), at(4, 17), at(5, 9))
+    assert rows[3].due_at == at(5, 16, 30)
+    assert "Bước 1: Thẩm định, dự thảo kết quả" in step1.notes
+
     text = pdf_text(form_pdf(dossier, "06"), "form06")
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
-    assert "Mẫu số 06" in text
+    assert "Mẫu số 06 – Thông tư 03/2025/TT-VPCP" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
-    assert "Giao: Trung tâm Phục vụ hành chính công Phường Hạ Long" in text
-    assert "Nhận: Ủy ban nhân dân Phường Hạ Long" in text
-    assert "09 giờ 07 phút, ngày 02 tháng 03 năm 2026" in text
-    assert "09 giờ 05 phút, ngày 05 tháng 03 năm 2026" in text
-    assert "15 giờ 45 phút, ngày 09 tháng 03 năm 2026" in text
-    assert "Bước 1: Thẩm định, dự thảo kết quả" in text
-    assert "Trần Thị Bích" in text
-    assert text.count(LATE) >= 1 and text.count(EARLY) >= 2 and ON_TIME in text
+    assert f"Giao: {centre}" in text
+    assert f"Nhận: {committee}" in text
+    assert "09 giờ 07 phút, ngày 02 tháng 03 năm 2026" in text  # received
+    assert "10 giờ 00 phút, ngày 02 tháng 03 năm 2026" in text  # step 1 given
+    assert "Hạn: 17 giờ 00 phút, 04/03/2026" in text  # step 1 due
+    assert "Xong: 09 giờ 00 phút, 05/03/2026" in text  # step 1 done
+    assert "15 giờ 45 phút, ngày 09 tháng 03 năm 2026" in text  # returned
+    for name in ("Bước 1: Thẩm định, dự thảo kết quả", "Bước 2: Phê duyệt", "Bước 3: Vào số"):
+        assert name in text
+    assert "Trần Thị Bích" in text and specialist in text and clerk in text
+    assert text.count(LATE) >= 2 and text.count(EARLY) >= 2 and ON_TIME in text
 
 
 def test_form06_notes_carry_supplements_and_apologies(received):
@@ -390,12 +404,15 @@ def test_form06_notes_carry_supplements_and_apologies(received):
         dossier, "apologize", LEADER, at(4, 11), note="Chờ xác minh", new_due_at=at(13, 17)
     )
     rows = control_rows(dossier)
-    assert [r.number for r in rows] == [1, 2, 3, 4]
-    assert rows[2].receiver == "Nguyễn Văn An"
-    assert "Cần bổ sung: Giấy chứng sinh" in rows[2].notes
-    # The desk hands the supplemented dossier back to the specialist who holds it.
-    assert rows[3].receiver == get_user(SPECIALIST).get_full_name()
-    assert any("Xin lỗi và hẹn lại ngày trả" in n and "Chờ xác minh" in n for n in rows[3].notes)
+    # The reception and the open first step: nothing else was handed over.
+    assert [r.number for r in rows] == [1, 2]
+    step = rows[1]
+    assert step.receiver == get_user(SPECIALIST).get_full_name()
+    assert step.finished_at is None and step.result == ""
+    notes = " | ".join(step.notes)
+    assert "Thiếu giấy chứng sinh; cần bổ sung: Giấy chứng sinh" in notes
+    assert "Chờ xác minh" in notes and "(11 giờ 00 phút, 04/03/2026)" in notes
+    assert rows[0].notes == ["Tiếp nhận hồ sơ, chuyển cơ quan giải quyết"]
     text = pdf_text(form_pdf(dossier, "06"))
     assert "Thiếu giấy chứng sinh" in text and "Chờ xác minh" in text
 
@@ -439,7 +456,7 @@ def test_register_pdf_lists_exactly_the_range_and_agency(register_dossiers):
     pdf = register_pdf(agency, dt.date(2026, 3, 2), dt.date(2026, 3, 6))
     text = pdf_text(pdf, "form05")
     assert "SỔ THEO DÕI HỒ SƠ" in text
-    assert "Mẫu số 05" in text
+    assert "Mẫu số 07 – Thông tư 03/2025/TT-VPCP" in text  # the register of 2025 is Form 07
     assert "Hồ sơ tiếp nhận từ ngày 02 tháng 03 năm 2026 đến ngày 06 tháng 03 năm 2026" in text
     codes = [d.code for d in register_dossiers["in_range"]]
     positions = [text.find(code) for code in codes]
@@ -480,12 +497,17 @@ def test_register_xlsx_lists_exactly_the_range_and_agency(register_dossiers):
     assert second[column["Nhận hồ sơ"]] == dt.datetime(2026, 3, 2, 8, 40)
     assert second[column["Trả kết quả cho tổ chức, cá nhân"]] == dt.datetime(2026, 3, 9, 15, 45)
     assert "SỔ THEO DÕI HỒ SƠ" in sheet.cell(row=2, column=1).value
+    assert "Mẫu số 07 – Thông tư 03/2025/TT-VPCP" in sheet.cell(row=2, column=1).value
 
 
 def test_register_of_an_empty_range_and_a_bad_range():
     agency = get_agency("H22.6688.1")
     text = pdf_text(register_pdf(agency, dt.date(2020, 1, 1), dt.date(2020, 1, 31)))
     assert "Không có hồ sơ nào được tiếp nhận trong khoảng ngày này" in text
+    # January 2020: the register of Circular 01/2018, Form 05.
+    assert "Mẫu số 05 – Thông tư 01/2018/TT-VPCP" in text
+    with pytest.raises(ValueError, match="Sổ theo dõi hồ sơ chưa có mẫu vào ngày 31/12/2018"):
+        register_pdf(agency, dt.date(2018, 12, 1), dt.date(2018, 12, 31))
     with pytest.raises(ValueError, match="Khoảng ngày không hợp lệ"):
         register_xlsx(agency, dt.date(2026, 3, 6), dt.date(2026, 3, 2))
 
@@ -498,3 +520,144 @@ def test_pdf_uses_dejavu_serif(received):
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert fonts and all("DejaVuSerif" in name.replace("-", "") for name in fonts), fonts
     assert printing.STYLESHEET == "motcua/forms.css"
+
+
+# --- versions by effective date (legal_forms) ---------------------------------------------------
+
+
+def sept(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment of September–October 2025 (Vietnam time), before Circular 03/2025 applies."""
+    month = 9 if day >= 8 else 10
+    return dt.datetime(2025, month, day, hour, minute, tzinfo=VN)
+
+
+def test_the_version_in_force_on_the_day_of_the_event():
+    receipt = legal_forms.FormKind.RECEIPT
+    first_day = legal_forms.CIRCULAR_03_2025.effective_from
+    assert first_day == dt.date(2025, 10, 30)
+    day_before = dt.datetime.combine(first_day, dt.time(23, 59), tzinfo=VN) - dt.timedelta(days=1)
+    assert legal_forms.version_for(receipt, day_before).basis == legal_forms.CIRCULAR_01_2018
+    # 17:30 UTC on 29 October is 00:30 on 30 October in Vietnam: the new version already.
+    utc = dt.datetime(2025, 10, 29, 17, 30, tzinfo=dt.UTC)
+    assert legal_forms.version_for(receipt, utc).basis == legal_forms.CIRCULAR_03_2025
+    assert (
+        legal_forms.version_for(receipt, first_day).mark == "Mẫu số 01 – Thông tư 03/2025/TT-VPCP"
+    )
+    register = legal_forms.FormKind.REGISTER
+    assert legal_forms.version_for(register, day_before).number == "05"
+    assert legal_forms.version_for(register, first_day).number == "07"
+    # Before Circular 01/2018 applied (8 January 2019) there is no form at all; the notice
+    # of stopping exists only from Circular 03/2025.
+    assert legal_forms.in_force(receipt, dt.date(2019, 1, 7)) is None
+    assert legal_forms.in_force(legal_forms.FormKind.STOP, day_before) is None
+    with pytest.raises(legal_forms.FormNotInForce, match="Thông báo dừng giải quyết hồ sơ"):
+        legal_forms.version_for(legal_forms.FormKind.STOP, day_before)
+
+
+def test_every_kind_has_dated_versions_with_templates():
+    from django.template.loader import get_template
+
+    for kind, versions in legal_forms.VERSIONS.items():
+        assert versions, kind
+        dates = [v.effective_from for v in versions]
+        assert dates == sorted(dates) and len(set(dates)) == len(dates), kind
+        for version in versions:
+            assert version.kind == kind
+            get_template(version.template)
+
+
+def test_a_receipt_of_2025_keeps_the_2018_form_when_printed_again_later(received):
+    dossier = received(sept(15, 9, 7))  # Monday 15 September 2025
+    text = pdf_text(form_pdf(dossier, "01"), "form01-2018")
+    assert "Mẫu số 01 – Thông tư 01/2018/TT-VPCP" in text
+    assert "03/2025" not in text
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "09 giờ 07 phút, ngày 15 tháng 09 năm 2025" in text
+    # The control sheet is opened with the receipt: same version.
+    assert "Mẫu số 06 – Thông tư 01/2018/TT-VPCP" in pdf_text(form_pdf(dossier, "06"))
+
+
+def test_a_receipt_on_the_first_day_of_circular_03_2025(received):
+    dossier = received(dt.datetime(2025, 10, 30, 8, 0, tzinfo=VN))  # Thursday
+    text = pdf_text(form_pdf(dossier, "tiep-nhan"))
+    assert "Mẫu số 01 – Thông tư 03/2025/TT-VPCP" in text
+    assert "01/2018" not in text
+
+
+def test_the_apology_of_2025_before_the_new_circular_is_the_2018_form(received):
+    dossier = received(sept(15, 9, 7))
+    dossier = act(dossier, "assign", LEADER, sept(15, 10), assignee_id=get_user(SPECIALIST).pk)
+    dossier = act(
+        dossier,
+        "apologize",
+        LEADER,
+        sept(17, 15),
+        note="Phải xác minh thông tin cư trú",
+        new_due_at=sept(26, 16, 30),
+    )
+    text = pdf_text(form_pdf(dossier, "xin-loi"), "form04-2018")
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "Mẫu số 04 – Thông tư 01/2018/TT-VPCP" in text
+    assert "GIA HẠN" not in text
+    assert "16 giờ 30 phút, ngày 26 tháng 09 năm 2025" in text
+
+
+def test_the_effective_date_can_be_set_once_confirmed(received, settings):
+    dossier = received()  # 2 March 2026
+    settings.MOTCUA_FORMS_03_2025_FROM = "2026-04-01"
+    assert "Mẫu số 01 – Thông tư 01/2018/TT-VPCP" in form_html(dossier, "01")
+    settings.MOTCUA_FORMS_03_2025_FROM = "2026-03-02"
+    assert "Mẫu số 01 – Thông tư 03/2025/TT-VPCP" in form_html(dossier, "01")
+
+
+def _stopped(received, when: dt.datetime, note: str):
+    dossier = received(when)
+    specialist = get_user(SPECIALIST).pk
+    dossier = act(dossier, "assign", LEADER, when + dt.timedelta(hours=1), assignee_id=specialist)
+    return act(dossier, "stop", LEADER, when + dt.timedelta(days=1), note=note)
+
+
+def test_notice_of_stopping(received):
+    reason = "Người yêu cầu đề nghị dừng giải quyết để bổ sung giấy tờ chứng minh nơi cư trú"
+    dossier = _stopped(received, at(2, 9, 7), reason)
+    assert dossier.status == 8 and dossier.stopped_at == at(3, 9, 7)
+    text = pdf_text(form_pdf(dossier, "dung-xu-ly"), "stop-notice")
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    assert "Mẫu số 05 – Thông tư 03/2025/TT-VPCP" in text
+    assert f"Mã hồ sơ: {dossier.code}" in text
+    assert "Kính gửi: Nguyễn Văn An" in text
+    assert "Ủy ban nhân dân Phường Hạ Long thông báo dừng giải quyết hồ sơ nêu trên kể từ" in text
+    assert "09 giờ 07 phút, ngày 03 tháng 03 năm 2026" in text
+    assert reason in text
+    assert "Hạ Long, ngày 03 tháng 03 năm 2026" in text
+    assert "THỦ TRƯỞNG CƠ QUAN ỦY BAN NHÂN DÂN PHƯỜNG HẠ LONG" in text
+    # The stop is a note of the control sheet, with its reason.
+    assert any(reason in note for row in control_rows(dossier) for note in row.notes)
+
+
+def test_no_notice_of_stopping_before_circular_03_2025_or_without_a_stop(received):
+    dossier = _stopped(received, sept(15, 9, 7), "Dừng theo đề nghị")
+    with pytest.raises(ValueError, match="chưa có mẫu vào ngày 16/09/2025"):
+        form_pdf(dossier, "dung-xu-ly")
+    with pytest.raises(ValueError, match="không bị dừng xử lý"):
+        form_pdf(received(), "dung-xu-ly")
+
+
+def test_the_dossier_page_links_the_notice_of_stopping(received, otp_client):
+    running = received()
+    stopped = _stopped(received, at(2, 10), "Dừng theo đề nghị của người nộp")
+    old = _stopped(received, sept(15, 9, 7), "Dừng trước Thông tư 03/2025")
+    client = otp_client(LEADER)
+    label = "In thông báo dừng giải quyết hồ sơ"
+    page = client.get(f"/can-bo/ho-so/{stopped.code}/").content.decode()
+    link = f"/can-bo/ho-so/{stopped.code}/mau-dung-xu-ly.pdf"
+    assert label in page and link in page
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in pdf_text(response.content)
+    # Only where it applies: not for a running dossier, nor one stopped before the circular.
+    for dossier in (running, old):
+        assert label not in client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+        assert client.get(f"/can-bo/ho-so/{dossier.code}/mau-dung-xu-ly.pdf").status_code == 404
+    # The 2018 numbers still serve the forms they named.
+    assert client.get(f"/can-bo/ho-so/{running.code}/mau-01.pdf").status_code == 200

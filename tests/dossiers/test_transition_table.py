@@ -7,7 +7,7 @@ from django.db import transaction
 
 from motcua.accounts.models import AccountKind, OfficerMembership, User
 from motcua.accounts.roles import Role
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import Dossier, DossierConsultation, Status
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, DossierError, perform
 from motcua.dossiers.transitions import TABLE, Action, allowed
 from motcua.organizations.models import Agency
@@ -21,12 +21,16 @@ class Rollback(Exception):
     pass
 
 
+CONSULTED = "H22.03"  # Sở Tư pháp, asked for its opinion in the walk
+
+
 def officer_with(role):
-    """A fresh officer holding only ``role``, at both the centre and the competent agency."""
+    """A fresh officer holding only ``role``, at the centre, the competent agency and the
+    consulted agency."""
     user = User.objects.create_user(
         f"walk.{role}", kind=AccountKind.OFFICER, full_name=f"Thử {role}"
     )
-    for code in ("H22.6688.1", "H22.6688"):
+    for code in ("H22.6688.1", "H22.6688", CONSULTED):
         OfficerMembership.objects.create(user=user, agency=Agency.objects.get(code=code), role=role)
     return user
 
@@ -42,11 +46,28 @@ def prepare(dossier, status, action, actor):
     if action == Action.ISSUE_RESULT:
         fields["result_state"] = "approved"
     Dossier.objects.filter(pk=dossier.pk).update(**fields)
+    if action == Action.ANSWER_CONSULTATION:
+        DossierConsultation.objects.create(
+            dossier=dossier,
+            agency=Agency.objects.get(code=CONSULTED),
+            requested_by=get_user("halong.chuyenvien"),
+            requested_at=MONDAY,
+            question="Xin ý kiến thử",
+            allotment_days=3,
+            due_at=MONDAY + dt.timedelta(days=5),
+        )
 
 
 def params(action, dossier):
     specialist = get_user("halong.chuyenvien")
     return {
+        # Birth registration's deadline has no unit: the desk enters the appointment.
+        Action.RECEIVE: {"due_at": MONDAY + dt.timedelta(days=7), "at": MONDAY},
+        Action.REQUEST_CONSULTATION: {
+            "consulted_agency": CONSULTED,
+            "allotment_days": 2,
+            "at": MONDAY,
+        },
         Action.ASSIGN: {"assignee_id": specialist.pk},
         Action.REQUEST_SUPPLEMENT: {"items": ["Giấy chứng sinh"]},
         Action.REQUEST_SUPPLEMENT_AT_RECEPTION: {"items": ["Giấy chứng sinh"]},

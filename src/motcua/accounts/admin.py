@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import BusinessProfile, CitizenProfile, OfficerMembership, User
+from motcua.accounts.models import (
+    BusinessProfile,
+    CitizenProfile,
+    ContactVerification,
+    OfficerMembership,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,7 +45,15 @@ class OfficerMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(CitizenProfile)
 class CitizenProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "masked_id", "date_of_birth", "sex", "commune"]
+    list_display = [
+        "user",
+        "masked_id",
+        "date_of_birth",
+        "sex",
+        "commune",
+        "identity_verified_at",
+        "national_login_at",
+    ]
     search_fields = ["user__full_name", "=national_id"]
     raw_id_fields = ["user", "commune"]
 
@@ -49,3 +63,19 @@ class BusinessProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "tax_code", "legal_representative"]
     search_fields = ["name", "=tax_code"]
     raw_id_fields = ["user", "commune"]
+
+
+@admin.register(ContactVerification)
+class ContactVerificationAdmin(admin.ModelAdmin):
+    """Read-only: support sees whether and when codes went out; the codes are not stored."""
+
+    list_display = ["destination", "channel", "user", "sent_at", "attempts", "verified_at"]
+    list_filter = ["channel"]
+    search_fields = ["=destination", "user__username"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

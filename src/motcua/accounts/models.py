@@ -99,6 +99,12 @@ class CitizenProfile(models.Model):
         blank=True,
         help_text=_("Thời điểm tài khoản được xác thực bằng định danh điện tử quốc gia (VNeID)."),
     )
+    national_login_at = models.DateTimeField(
+        _("đăng nhập định danh quốc gia gần nhất"),
+        null=True,
+        blank=True,
+        help_text=_("Lần gần nhất công dân đăng nhập bằng định danh điện tử quốc gia."),
+    )
 
     class Meta:
         verbose_name = _("hồ sơ công dân")
@@ -110,6 +116,11 @@ class CitizenProfile(models.Model):
     @property
     def masked_id(self) -> str:
         return mask_personal_id(self.national_id)
+
+    @property
+    def is_identity_verified(self) -> bool:
+        """Proven by the national identity (indicator 4.5), not merely declared."""
+        return self.identity_verified_at is not None
 
     def clean(self) -> None:
         if self.national_id and self.date_of_birth:
@@ -192,3 +203,41 @@ class OfficerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+class VerificationChannel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+
+
+class ContactVerification(models.Model):
+    """A one-time code sent to prove that a new local account owns its e-mail or phone.
+
+    The code itself is never stored, only a keyed hash of it; the rows also serve as the record
+    of how many codes went to a destination, which the resend limit counts.
+    """
+
+    # SET_NULL: the rows of an abandoned registration, once it is removed, still count towards
+    # the sending limit of their destination.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="contact_verifications",
+    )
+    channel = models.CharField(_("kênh"), max_length=5, choices=VerificationChannel.choices)
+    destination = models.CharField(_("địa chỉ nhận"), max_length=254)
+    code_hash = models.CharField(_("mã băm"), max_length=128)
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập"), default=0)
+    verified_at = models.DateTimeField(_("xác minh lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác minh liên lạc")
+        verbose_name_plural = _("mã xác minh liên lạc")
+        indexes = [models.Index(fields=["destination", "sent_at"], name="verification_dest_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.destination}"

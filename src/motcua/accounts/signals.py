@@ -19,7 +19,10 @@ from motcua.core.models import SecurityEventKind as Kind
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    audit.record(Kind.LOGIN, actor=user, request=request)
+    # A sign-in through the national identity says so (indicator 4.5 and investigations).
+    method = getattr(request, "motcua_auth_method", None)
+    data = {"method": method, "acr": getattr(request, "motcua_auth_acr", "")} if method else None
+    audit.record(Kind.LOGIN, actor=user, request=request, data=data)
 
 
 @receiver(user_logged_out)

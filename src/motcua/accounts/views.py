@@ -16,8 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from motcua.accounts import otp
+from motcua.accounts import oidc, otp
 from motcua.accounts.forms import LoginForm, OtpTokenForm
+from motcua.accounts.national_identity import signed_in_with_national_identity
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -31,6 +32,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["national_enabled"] = oidc.is_enabled()
+        return context
 
     def get_success_url(self) -> str:
         user = self.request.user
@@ -101,6 +107,8 @@ class LogoutView(auth_views.LogoutView):
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
+        "national_enabled": oidc.is_enabled(),
+        "signed_in_nationally": signed_in_with_national_identity(request),
         "citizen": getattr(user, "citizen_profile", None),
         "business": getattr(user, "business_profile", None),
         "memberships": user.active_memberships() if user.is_officer else [],

@@ -20,6 +20,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.accounts.roles import Role
 from motcua.catalog.data import (
@@ -651,7 +652,7 @@ def step_initial(definition: Any) -> list[dict[str, Any]]:
 class AgencyChoiceForm(forms.Form):
     """Pick the agency whose own process to define (a GET form)."""
 
-    agency = forms.ChoiceField(label=_("Cơ quan"))
+    agency = forms.ChoiceField(label=pgettext_lazy("one agency", "Cơ quan"))
 
     def __init__(self, *args: Any, implementing: list, others: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -62,6 +62,37 @@ def count_field(label: Any, initial: int | None = None) -> forms.IntegerField:
     )
 
 
+def appointment_fields(fields: dict[str, Any], help_text: Any) -> None:
+    """The appointment the desk enters by hand when the catalog's deadline cannot be computed
+    (its date and time to the minute, Form 01)."""
+    fields["due_date"] = date_field(_("Ngày hẹn trả kết quả"), required=False, help_text=help_text)
+    fields["due_time"] = forms.TimeField(
+        label=_("Giờ hẹn trả"),
+        input_formats=TIME_FORMATS,
+        initial=dt.time(16, 30),
+        required=False,
+        widget=forms.TimeInput(attrs={"placeholder": "hh:mm"}, format="%H:%M"),
+        error_messages={"invalid": _("Nhập giờ dạng giờ:phút, ví dụ 16:30.")},
+    )
+
+
+def hand_appointment(form: forms.Form) -> dt.datetime | None:
+    """The appointment typed in ``form`` (Vietnam time), or ``None``."""
+    day = form.cleaned_data.get("due_date")
+    if day is None:
+        return None
+    moment = dt.datetime.combine(day, form.cleaned_data.get("due_time") or dt.time(16, 30))
+    return timezone.make_aware(moment)
+
+
+APPOINTMENT_HELP = _(
+    "Thời hạn giải quyết của thủ tục trong danh mục chưa ghi đơn vị (ngày, ngày làm việc…) "
+    "nên hệ thống không tự tính được ngày hẹn trả: nhập ngày hẹn trả ghi trên phiếu tiếp "
+    "nhận (Mẫu 01)."
+)
+APPOINTMENT_REQUIRED = _("Nhập ngày hẹn trả kết quả: thủ tục này không tự tính được hạn.")
+
+
 # --- desk reception -------------------------------------------------------------------------
 class ReceptionForm(StyledForm):
     """Who applies, for what, where, and what the desk decides."""
@@ -149,10 +180,16 @@ class ReceptionForm(StyledForm):
         centres: list[Any],
         competent: list[Any],
         subcases: list[Any] | None = None,
+        appointment_needed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.documents = documents
+        self.appointment_needed = appointment_needed
+        if appointment_needed:  # the page explains why, above the fields
+            appointment_fields(self.fields, "")
+            for name in ("due_date", "due_time"):
+                self.fields[name].widget.attrs.setdefault("class", "form-control")
         if subcases:
             self.fields["subcase_code"] = forms.ChoiceField(
                 label=_("Trường hợp"),
@@ -246,6 +283,8 @@ class ReceptionForm(StyledForm):
             self.add_error(
                 None, _("Đánh dấu ít nhất một giấy tờ đã nhận trước khi tiếp nhận hồ sơ.")
             )
+        if decision == RECEIVE and self.appointment_needed and not data.get("due_date"):
+            self.add_error("due_date", APPOINTMENT_REQUIRED)
         if decision == SUPPLEMENT and not lines(data.get("missing_items", "")):
             self.add_error(
                 "missing_items",
@@ -361,10 +400,13 @@ NOTE_LABELS = {
     Action.STOP: _("Lý do dừng xử lý"),
     Action.REQUEST_WITHDRAWAL: _("Nội dung yêu cầu rút hồ sơ"),
     Action.RETURN_DRAFT: _("Lý do trả lại dự thảo"),
+    Action.REQUEST_CONSULTATION: _("Nội dung xin ý kiến"),
+    Action.ANSWER_CONSULTATION: _("Ý kiến trả lời"),
 }
 # Which inputs each action takes beyond the note (see the handlers in dossiers.services).
 ASSIGNEE_REQUIRED = {Action.ASSIGN}
-ASSIGNEE_OPTIONAL = {Action.FORWARD, Action.RETURN_STEP}
+ASSIGNEE_OPTIONAL = {Action.FORWARD, Action.RETURN_STEP, Action.SUBMIT_DRAFT, Action.APPROVE}
+MAX_CONSULTATION_DAYS = 60  # dossiers.services.MAX_CONSULTATION_DAYS
 ITEMS = {Action.REQUEST_SUPPLEMENT_AT_RECEPTION, Action.REQUEST_SUPPLEMENT}
 
 
@@ -383,6 +425,9 @@ class ActionForm(StyledForm):
         assignees: list[tuple[int, str]] | None = None,
         assignee_role: str = "",
         receiver_required: bool = True,
+        appointment_needed: bool = False,
+        agencies: list[tuple[str, str]] | None = None,
+        consultations: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", str(action))
@@ -428,6 +473,39 @@ class ActionForm(StyledForm):
                 initial=dt.time(16, 30),
                 widget=forms.TimeInput(attrs={"placeholder": "hh:mm"}, format="%H:%M"),
                 error_messages={"invalid": _("Nhập giờ dạng giờ:phút, ví dụ 16:30.")},
+            )
+        if action == Action.RECEIVE and appointment_needed:
+            appointment_fields(fields, APPOINTMENT_HELP)
+            fields["due_date"].required = True
+            fields["due_date"].error_messages["required"] = APPOINTMENT_REQUIRED
+        if action == Action.REQUEST_CONSULTATION:
+            fields["consulted_agency"] = forms.ChoiceField(
+                label=_("Cơ quan được xin ý kiến"),
+                choices=[("", "—"), *(agencies or [])],
+                error_messages={
+                    "required": _("Chọn cơ quan được xin ý kiến."),
+                    "invalid_choice": _("Cơ quan được chọn không còn trong danh sách."),
+                },
+            )
+            fields["allotment_days"] = forms.IntegerField(
+                label=_("Thời gian trả lời (ngày làm việc)"),
+                min_value=1,
+                max_value=MAX_CONSULTATION_DAYS,
+                initial=3,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+                error_messages={
+                    "required": _("Ghi số ngày làm việc để cơ quan trả lời."),
+                    "invalid": _("Nhập một số nguyên."),
+                    "min_value": _("Ít nhất 1 ngày làm việc."),
+                    "max_value": _("Tối đa %(limit_value)s ngày làm việc."),
+                },
+            )
+        if action == Action.ANSWER_CONSULTATION and consultations and len(consultations) > 1:
+            fields["consultation_id"] = forms.TypedChoiceField(
+                label=_("Trả lời yêu cầu"),
+                choices=consultations,
+                coerce=int,
+                error_messages={"invalid_choice": _("Yêu cầu này đã được trả lời.")},
             )
         if action == Action.RETURN_RESULT:
             fields["receiver_name"] = forms.CharField(
@@ -475,6 +553,13 @@ class ActionForm(StyledForm):
         if "new_due_date" in c:
             moment = dt.datetime.combine(c["new_due_date"], c["new_due_time"])
             params["new_due_at"] = timezone.make_aware(moment)
+        if "due_date" in c and c["due_date"]:
+            params["due_at"] = hand_appointment(self)
+        if "consulted_agency" in c:
+            params["consulted_agency"] = c["consulted_agency"]
+            params["allotment_days"] = c["allotment_days"]
+        if c.get("consultation_id"):
+            params["consultation_id"] = c["consultation_id"]
         if "receiver_name" in c:
             params["receiver_name"] = " ".join(c["receiver_name"].split())
             params["receiver_id"] = "".join(c["receiver_id"].split())

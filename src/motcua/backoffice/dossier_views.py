@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,9 +45,12 @@ from motcua.core import worktime
 from motcua.core.calendars import calendar_for
 from motcua.core.permissions import roles_for, visible_agencies
 from motcua.dossiers.files import attach_file
+from motcua.dossiers.legal_forms import FormKind
+from motcua.dossiers.legal_forms import in_force as form_in_force
 from motcua.dossiers.models import (
     CLOSED_STATUSES,
     Dossier,
+    DossierConsultation,
     DossierEvent,
     DossierFile,
     IdType,
@@ -56,24 +58,43 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import (
+    BY_DUE,
+    BY_SUBMISSION,
+    LIST_CAP,
+    NEWEST_FIRST,
     Queue,
     allowed_actions,
     find_dossier,
     queue,
-    search,
+    queue_counts,
+    search_filter,
     timeline,
-    visible_dossiers,
+    with_statuses,
 )
+from motcua.dossiers.selectors import page as page_of
 from motcua.dossiers.services import (
     CONFLICT,
     FORBIDDEN,
     DossierError,
     Submission,
+    appointment_by_hand,
     perform,
     process_steps,
     submit,
 )
-from motcua.dossiers.transitions import TABLE, Action, acts_at_receiving_agency
+from motcua.dossiers.steps import (
+    approval_target,
+    draft_target,
+    outcome_label,
+    process_plan,
+    step_history,
+)
+from motcua.dossiers.transitions import (
+    TABLE,
+    Action,
+    acts_at_consulted_agency,
+    acts_at_receiving_agency,
+)
 from motcua.organizations.models import Agency
 from motcua.organizations.selectors import home_province
 
@@ -144,6 +165,7 @@ QUEUE_SLUGS = {slug for slug, *_rest in QUEUES}
 
 # The order and look of the actions on a dossier page: the usual next step first.
 ACTION_ORDER = [
+    Action.ANSWER_CONSULTATION,
     Action.RECEIVE,
     Action.SUPPLEMENT_RECEIVED,
     Action.PAYMENT_RECEIVED,
@@ -156,6 +178,7 @@ ACTION_ORDER = [
     Action.FORWARD,
     Action.RETURN_STEP,
     Action.RETURN_DRAFT,
+    Action.REQUEST_CONSULTATION,
     Action.REQUEST_SUPPLEMENT_AT_RECEPTION,
     Action.REQUEST_SUPPLEMENT,
     Action.REQUIRE_PAYMENT,
@@ -164,7 +187,7 @@ ACTION_ORDER = [
     Action.REFUSE,
     Action.STOP,
 ]
-PRIMARY_ACTIONS = set(ACTION_ORDER[:10])
+PRIMARY_ACTIONS = set(ACTION_ORDER[:11])
 DANGER_ACTIONS = {Action.REFUSE, Action.STOP, Action.REQUEST_WITHDRAWAL}
 # A line under an action's button, where the officer needs a reminder.
 ACTION_HINTS = {
@@ -177,6 +200,12 @@ ACTION_HINTS = {
     ),
     Action.APOLOGIZE: gettext_lazy("Chậm nhất 1 ngày làm việc trước hẹn trả; chỉ hẹn lại một lần."),
     Action.RETURN_RESULT: gettext_lazy("Kiểm tra giấy tờ tùy thân của người nhận trước khi trả."),
+    Action.REQUEST_CONSULTATION: gettext_lazy(
+        "Thời gian trả lời tính theo lịch làm việc của cơ quan được xin ý kiến; chỉ trình dự "
+        "thảo kết quả được sau khi cơ quan đó trả lời."
+    ),
+    Action.SUBMIT_DRAFT: gettext_lazy("Hồ sơ chuyển sang bước phê duyệt của lãnh đạo."),
+    Action.APPROVE: gettext_lazy("Hồ sơ chuyển sang bước vào số, phát hành của văn thư."),
 }
 
 # Printed forms of Circular 01/2018 served per dossier (Form 05 is the register page).
@@ -186,6 +215,8 @@ PRINT_FORMS = {
     "03": gettext_lazy("In phiếu từ chối (Mẫu 03)"),
     "04": gettext_lazy("In phiếu xin lỗi, hẹn lại (Mẫu 04)"),
     "06": gettext_lazy("In phiếu kiểm soát quá trình (Mẫu 06)"),
+    # Circular 03/2025 only (dossiers.legal_forms): shown for a dossier stopped since then.
+    FormKind.STOP.value: gettext_lazy("In thông báo dừng giải quyết hồ sơ"),
 }
 SUPPLEMENT_ACTIONS = (Action.REQUEST_SUPPLEMENT_AT_RECEPTION, Action.REQUEST_SUPPLEMENT)
 # The form to print right after an action (shown in the page's notice).
@@ -195,6 +226,7 @@ PRINT_AFTER = {
     Action.REQUEST_SUPPLEMENT: "02",
     Action.REFUSE: "03",
     Action.APOLOGIZE: "04",
+    Action.STOP: FormKind.STOP.value,
 }
 # Files the browser may show inline; anything else is downloaded.
 INLINE_TYPES = {DossierFile.PDF, DossierFile.JPEG, DossierFile.PNG}
@@ -282,16 +314,12 @@ def _default_queue(user: Any) -> str:
     return "dang-xu-ly"
 
 
-def _in_queue(qs: QuerySet[Dossier], name: str | None, user: Any, now: dt.datetime) -> QuerySet:
-    return qs if name is None else queue(qs, name, user, now)
-
-
-def _ordered(qs: QuerySet[Dossier], slug: str) -> QuerySet[Dossier]:
+def _ordering(slug: str) -> tuple:
     if slug == "tat-ca":
-        return qs.order_by("-submitted_at", "-id")
+        return NEWEST_FIRST
     if slug == "cho-tiep-nhan":
-        return qs.order_by("submitted_at", "id")  # first come, first served
-    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
+        return BY_SUBMISSION  # first come, first served
+    return BY_DUE
 
 
 @officer_required
@@ -304,20 +332,32 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     selected = request.GET.get("hang-doi", "")
     if selected not in QUEUE_SLUGS:
         selected = _default_queue(user)
-    base = search(visible_dossiers(user), query)
+    condition = search_filter(query)
+    base = Dossier.objects.all() if condition is None else Dossier.objects.filter(condition)
     if status:
-        base = base.filter(status=status)
+        base = with_statuses(base, [status])
     now = timezone.now()
+    names = [name for _slug, name, _label, _help in QUEUES]
+    counts = queue_counts(user, base, names, now, narrow=condition is not None)
     tabs = []
     for slug, name, label, help_text in QUEUES:
-        qs = _in_queue(base, name, user, now)
-        tab = {"slug": slug, "label": label, "help": help_text, "count": qs.count()}
+        count = counts[name]
+        tab = {"slug": slug, "label": label, "help": help_text, "count": min(count, LIST_CAP)}
+        tab["more"] = count > LIST_CAP
         tab["active"] = slug == selected
         if tab["active"]:
-            rows, current = qs, tab
+            current = tab
+            rows = base if name is None else queue(base, name, user, now)
         tabs.append(tab)
-    rows = _ordered(rows, selected).select_related("procedure", "assignee")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(
+        user,
+        rows,
+        _ordering(selected),
+        request.GET.get("page"),
+        PAGE_SIZE,
+        narrow=condition is not None,
+        cap=LIST_CAP,
+    )
     horizon = _horizon(now)
     for dossier in page.object_list:
         dossier.due_state = _due_state(dossier, now, horizon)
@@ -426,11 +466,14 @@ def reception_form(request: HttpRequest, procedure_code: str) -> HttpResponse:
     }
     if context["repealed"] or not competent:
         return render(request, "backoffice/dossiers/reception_form.html", context)
+    subcases = list(procedure.subcases.all())
+    by_hand = _appointment_by_hand(procedure, subcases)
     form_kwargs = {
         "documents": documents,
         "centres": centres,
         "competent": competent,
-        "subcases": list(procedure.subcases.all()),
+        "subcases": subcases,
+        "appointment_needed": bool(by_hand),
     }
     reselect: list[str] = []
     if request.method == "POST":
@@ -467,9 +510,23 @@ def reception_form(request: HttpRequest, procedure_code: str) -> HttpResponse:
         reselect=reselect,
         file_accept=df.FILE_ACCEPT,
         decisions={"receive": df.RECEIVE, "supplement": df.SUPPLEMENT, "refuse": df.REFUSE},
+        appointment_cases=by_hand,
         has_errors=bool(form.errors) or any(row.errors for row in extras.forms),
     )
     return render(request, "backoffice/dossiers/reception_form.html", context)
+
+
+def _appointment_by_hand(procedure: Procedure, subcases: list[Any]) -> list[str]:
+    """The desk channels (and sub-cases) for which the appointment must be typed in, in words;
+    empty when the catalog's deadline always gives it."""
+    labels = dict(df.ReceptionForm.base_fields["channel"].choices)
+    cases = []
+    for channel in DESK_CHANNELS:
+        for subcase in [None, *subcases]:
+            if appointment_by_hand(procedure, channel, subcase.code if subcase else ""):
+                label = str(labels.get(channel, channel))
+                cases.append(f"{label} — {subcase.name}" if subcase else label)
+    return cases
 
 
 def _receive_at_desk(
@@ -513,6 +570,9 @@ def _receive_at_desk(
         params["note"] = data["note"]
     if decision == df.SUPPLEMENT:
         params["items"] = df.lines(data["missing_items"])
+    subcase = data.get("subcase_code", "")
+    if decision == df.RECEIVE and appointment_by_hand(procedure, data["channel"], subcase):
+        params["due_at"] = df.hand_appointment(form)
     submission = Submission(
         procedure=procedure,
         channel=data["channel"],
@@ -591,6 +651,15 @@ def _done_text(dossier: Dossier, action: Action) -> str:
         return _("Đã từ chối tiếp nhận hồ sơ %(code)s. Hãy in Mẫu 03 giao cho người nộp.") % {
             "code": code
         }
+    if action == Action.REQUEST_CONSULTATION:
+        consultation = dossier.consultations.order_by("-id").select_related("agency").first()
+        if consultation is not None:
+            return _("Đã xin ý kiến %(agency)s; hạn trả lời %(due)s.") % {
+                "agency": consultation.agency.name,
+                "due": _when(consultation.due_at),
+            }
+    if action == Action.ANSWER_CONSULTATION:
+        return _("Đã gửi ý kiến trả lời về hồ sơ %(code)s.") % {"code": code}
     if action == Action.ASSIGN and dossier.assignee:
         return _("Đã phân công %(name)s xử lý hồ sơ %(code)s.") % {
             "name": dossier.assignee.get_full_name(),
@@ -611,16 +680,24 @@ class Held:
 
     receiving: set[str]
     competent: set[str]
+    # Roles held at the agencies whose opinion the dossier waits for.
+    consulted: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, dossier: Dossier, user: Any) -> Held:
+        waiting = DossierConsultation.objects.filter(
+            dossier=dossier, answered_at__isnull=True
+        ).values_list("agency_id", flat=True)
         return cls(
             roles_for(user, dossier.receiving_agency_id),
             roles_for(user, dossier.competent_agency_id),
+            set().union(*(roles_for(user, agency_id) for agency_id in set(waiting))),
         )
 
     def may_take(self, action: Action) -> bool:
         """Whether a role for ``action`` is held at the right agency (status aside)."""
+        if acts_at_consulted_agency(action):
+            return bool(self.consulted & TABLE[action].roles)
         return any(
             role in (self.receiving if acts_at_receiving_agency(role) else self.competent)
             for role in TABLE[action].roles
@@ -648,7 +725,27 @@ def _offered(
     if Action.APOLOGIZE in actions and not _may_apologize(dossier):
         hidden.add(Action.APOLOGIZE)
     if dossier.assignee_id and dossier.assignee_id != user.pk:
-        hidden |= {Action.FORWARD, Action.RETURN_STEP, Action.SUBMIT_DRAFT}
+        hidden |= {
+            Action.FORWARD,
+            Action.RETURN_STEP,
+            Action.SUBMIT_DRAFT,
+            Action.REQUEST_CONSULTATION,
+            Action.APPROVE,
+            Action.RETURN_DRAFT,
+            Action.ISSUE_RESULT,
+        }
+    if dossier.result_state:  # the draft moves with approve / return draft, not step by step
+        hidden |= {
+            Action.FORWARD,
+            Action.RETURN_STEP,
+            Action.REQUEST_CONSULTATION,
+            Action.ASSIGN,
+        }
+    if (
+        Action.SUBMIT_DRAFT in actions
+        and dossier.consultations.filter(answered_at__isnull=True).exists()
+    ):
+        hidden.add(Action.SUBMIT_DRAFT)  # the page shows whose opinion is awaited
     if (dossier.current_step or 1) <= 1:
         hidden.add(Action.RETURN_STEP)
     if (dossier.current_step or 0) >= len(steps):
@@ -694,15 +791,42 @@ def waiting_for(dossier: Dossier) -> str:
 
 def _assignee_role(dossier: Dossier, action: Action, steps: list[tuple[str, str]]) -> str:
     """The role the step after ``action`` needs (who may be chosen as assignee)."""
+    position: int | None
     if action == Action.ASSIGN:
         position = 1
     elif action == Action.FORWARD:
         position = (dossier.current_step or 0) + 1
     elif action == Action.RETURN_STEP:
         position = (dossier.current_step or 1) - 1
+    elif action == Action.SUBMIT_DRAFT:
+        position = draft_target(process_plan(dossier), dossier.current_step)
+    elif action == Action.APPROVE:
+        position = approval_target(process_plan(dossier), dossier.current_step)[0]
     else:
         return ""
+    if position is None:
+        return ""
     return steps[position - 1][1] if 1 <= position <= len(steps) else ""
+
+
+def _consultation_agencies(dossier: Dossier) -> list[tuple[str, str]]:
+    """Agencies in force that may be asked for an opinion: every one but the competent one."""
+    qs = Agency.objects.current().exclude(pk=dossier.competent_agency_id)
+    province = dossier.competent_agency.province_id
+    if province:
+        qs = qs.filter(province_id=province)
+    return [(a.code, a.name) for a in qs.order_by("level", "kind", "name")]
+
+
+def _answerable(dossier: Dossier, user: Any) -> list[tuple[int, str]]:
+    """The open consultations ``user`` may answer (he holds a handler role at their agency)."""
+    roles = TABLE[Action.ANSWER_CONSULTATION].roles
+    waiting = dossier.consultations.filter(answered_at__isnull=True).select_related("agency")
+    return [
+        (c.pk, f"{c.agency.name} — {_short(c.question, 60)}")
+        for c in waiting.order_by("requested_at", "id")
+        if roles_for(user, c.agency_id) & roles
+    ]
 
 
 def _assignees(dossier: Dossier, role: str) -> list[tuple[int, str]]:
@@ -735,12 +859,22 @@ def _action_form(
     steps: list[tuple[str, str]],
     data: Any = None,
     seen: int | None = None,
+    user: Any = None,
 ) -> df.ActionForm:
     role = _assignee_role(dossier, action, steps)
     seen = _last_seq(dossier) if seen is None else seen
     initial: dict[str, Any] = {"expected_revision": dossier.revision, "seen_event": seen}
     if action == Action.RETURN_RESULT:
         initial.update(receiver_name=dossier.applicant_name)
+    extra: dict[str, Any] = {}
+    if action == Action.RECEIVE:
+        extra["appointment_needed"] = appointment_by_hand(
+            dossier.procedure, dossier.channel, dossier.subcase_code
+        )
+    if action == Action.REQUEST_CONSULTATION:
+        extra["agencies"] = _consultation_agencies(dossier)
+    if action == Action.ANSWER_CONSULTATION and user is not None:
+        extra["consultations"] = _answerable(dossier, user)
     return df.ActionForm(
         data,
         action=action,
@@ -748,6 +882,7 @@ def _action_form(
         assignee_role=Role(role).label if role else "",
         receiver_required=dossier.result_delivery != ResultDelivery.POST,
         initial=initial,
+        **extra,
     )
 
 
@@ -767,7 +902,7 @@ def _action_cards(
         if posted is not None and posted.action == action:
             form = posted
         else:
-            form = _action_form(dossier, action, steps, seen=seen)
+            form = _action_form(dossier, action, steps, seen=seen, user=user)
         style = (
             "danger"
             if action in DANGER_ACTIONS
@@ -796,6 +931,8 @@ def _print_links(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str,
         "03": dossier.status == Status.REFUSED,
         "04": dossier.apologized_at is not None,
         "06": dossier.received_at is not None,
+        FormKind.STOP.value: dossier.stopped_at is not None
+        and form_in_force(FormKind.STOP, dossier.stopped_at) is not None,
     }
     return [
         {
@@ -834,6 +971,8 @@ def _event_rows(events: list[DossierEvent]) -> list[dict[str, Any]]:
 
     usernames = {e.data.get("assignee") for e in events if e.data.get("assignee")}
     names = {u.username: u.get_full_name() for u in User.objects.filter(username__in=usernames)}
+    codes = {e.data.get("consulted_agency") for e in events if e.data.get("consulted_agency")}
+    agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
     statuses = dict(Status.choices)
     rows = []
     for event in events:
@@ -857,6 +996,38 @@ def _event_rows(events: list[DossierEvent]) -> list[dict[str, Any]]:
                     "who": names.get(data["assignee"], data["assignee"])
                 }
             details.append(text)
+            if data.get("step_due_at"):
+                details.append(_("Hạn của bước: %(due)s") % {"due": _moment(data["step_due_at"])})
+        left = data.get("left_step") or {}
+        if left.get("outcome"):
+            details.append(
+                _("Bước %(n)s (%(name)s) hoàn thành: %(outcome)s")
+                % {
+                    "n": left.get("step"),
+                    "name": left.get("step_name", ""),
+                    "outcome": outcome_label(left["outcome"]).lower(),
+                }
+            )
+        if data.get("consulted_agency"):
+            agency = agencies.get(data["consulted_agency"], data["consulted_agency"])
+            if data.get("answer_due_at"):
+                details.append(
+                    _("Xin ý kiến %(agency)s trong %(days)s ngày làm việc, hạn trả lời %(due)s")
+                    % {
+                        "agency": agency,
+                        "days": data.get("allotment_days"),
+                        "due": _moment(data["answer_due_at"]),
+                    }
+                )
+            elif data.get("outcome"):
+                details.append(
+                    _("Ý kiến của %(agency)s: %(outcome)s")
+                    % {"agency": agency, "outcome": outcome_label(data["outcome"]).lower()}
+                )
+        if data.get("due_set_by_hand"):
+            details.append(
+                _("Ngày hẹn trả do cán bộ tiếp nhận nhập (thủ tục chưa ghi đơn vị thời hạn)")
+            )
         if data.get("new_due_at"):
             details.append(
                 _("Hẹn lại: từ %(old)s sang %(new)s")
@@ -925,7 +1096,7 @@ def dossier_detail(request: HttpRequest, dossier_code: str) -> HttpResponse:
                 "action": TABLE[action].label
             }
         else:
-            posted = _action_form(dossier, action, steps, data=request.POST)
+            posted = _action_form(dossier, action, steps, data=request.POST, user=user)
             if posted.is_valid():
                 expected = posted.cleaned_data["expected_revision"]
                 try:
@@ -973,7 +1144,7 @@ def _refused(
             data = posted.data.copy()
             data[posted.add_prefix("expected_revision")] = str(dossier.revision)
             data[posted.add_prefix("seen_event")] = str(changes[-1].seq if changes else seen)
-            posted = _action_form(dossier, action, steps, data=data)
+            posted = _action_form(dossier, action, steps, data=data, user=user)
             posted.is_valid()
         else:
             posted = None
@@ -1010,10 +1181,35 @@ def _render_detail(
         "step_total": len(steps),
         "read_only": not held.works_on,
         "waiting_for": waiting_for(dossier),
-        "show_step": dossier.status == Status.PROCESSING and not dossier.result_state,
+        "show_step": dossier.status == Status.PROCESSING and dossier.current_step is not None,
         "supplement_items": _last_supplement(events),
+        "step_rows": _step_rows(dossier, events),
+        "consultations": _consultations(dossier, now),
+        "step_due_state": _step_due_state(dossier, now),
     }
     return render(request, "backoffice/dossiers/detail.html", context, status=outcome.status)
+
+
+def _step_due_state(dossier: Dossier, now: dt.datetime) -> str:
+    if not dossier.step_due_at or dossier.paused_since or dossier.status != Status.PROCESSING:
+        return ""
+    return "overdue" if dossier.step_due_at < now else ""
+
+
+def _step_rows(dossier: Dossier, events: list[DossierEvent]) -> list[dict[str, Any]]:
+    """The hand-overs into steps and to consulted agencies (what Form 06 prints)."""
+    return [
+        {"record": record, "outcome": outcome_label(record.outcome)}
+        for record in step_history(dossier, events)
+    ]
+
+
+def _consultations(dossier: Dossier, now: dt.datetime) -> list[dict[str, Any]]:
+    rows = []
+    for c in dossier.consultations.select_related("agency", "requested_by", "answered_by"):
+        late = (c.answered_at or now) > c.due_at
+        rows.append({"c": c, "late": late})
+    return rows
 
 
 def _last_supplement(events: list[DossierEvent]) -> dict[str, Any] | None:

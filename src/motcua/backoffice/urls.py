@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from motcua.backoffice import catalog_views, dossier_views, views
+from motcua.backoffice import catalog_views, dossier_views, group_views, views
 
 app_name = "backoffice"
 
@@ -48,10 +48,18 @@ dossier_patterns = [
     path("<str:dossier_code>/mau-<str:form>.pdf", dossier_views.print_form, name="print"),
 ]
 
+# Interlinked procedure groups (backoffice:groups:…), defined by catalog managers.
+group_patterns = [
+    path("", group_views.group_list, name="list"),
+    path("them/", group_views.group_edit, name="add"),
+    path("<slug:code>/", group_views.group_edit, name="edit"),
+]
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("co-quan/", views.agency_list, name="agency_list"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     path("danh-muc/", include((catalog_patterns, "catalog"))),
     path("ho-so/", include((dossier_patterns, "dossiers"))),
+    path("lien-thong/", include((group_patterns, "groups"))),
 ]

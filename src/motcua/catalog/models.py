@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.accounts.roles import Role
 
@@ -46,7 +47,7 @@ CHANNEL_NATIONAL_CODE = {Channel.DIRECT: 1, Channel.ONLINE: 2, Channel.POSTAL: 3
 class DurationUnit(models.TextChoices):
     HOURS = "hours", _("giờ")
     WORKING_HOURS = "working_hours", _("giờ làm việc")
-    DAYS = "days", _("ngày")
+    DAYS = "days", pgettext_lazy("duration unit", "ngày")
     WORKING_DAYS = "working_days", _("ngày làm việc")
     MONTHS = "months", _("tháng")
 

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from motcua.catalog.models import (
     DurationUnit,
@@ -181,15 +182,32 @@ def describe_minutes(minutes: Decimal | int) -> str:
     day = working_day_minutes()
     days = minutes / day
     if (days * 2) == (days * 2).to_integral_value():  # whole and half days read as days
-        return _("%(days)s ngày làm việc") % {"days": _number(days)}
+        return ngettext("%(days)s ngày làm việc", "%(days)s ngày làm việc", _plural_count(days)) % {
+            "days": _number(days)
+        }
     if minutes < day:
-        return _("%(hours)s giờ làm việc") % {"hours": _number(minutes / MINUTES_PER_HOUR)}
+        hours = minutes / MINUTES_PER_HOUR
+        return ngettext(
+            "%(hours)s giờ làm việc", "%(hours)s giờ làm việc", _plural_count(hours)
+        ) % {"hours": _number(hours)}
     whole = int(minutes // day)
     rest = (minutes - whole * day) / MINUTES_PER_HOUR
-    return _("%(days)s ngày %(hours)s giờ làm việc") % {
-        "days": _number(Decimal(whole)),
-        "hours": _number(rest),
+    # Each part agrees with its own number ("1 day 2 hours"), then the two are joined.
+    day_part = ngettext("%(days)s ngày", "%(days)s ngày", whole) % {"days": _number(Decimal(whole))}
+    hour_part = ngettext("%(hours)s giờ", "%(hours)s giờ", _plural_count(rest)) % {
+        "hours": _number(rest)
     }
+    return _("%(days)s %(hours)s làm việc") % {"days": day_part, "hours": hour_part}
+
+
+def _plural_count(value: Decimal) -> int:
+    """The count that picks a plural form: 1 only for exactly one (0,5 days are plural in
+    English), the number itself otherwise, so that languages with several plural forms agree
+    with the integer part."""
+    if value == 1:
+        return 1
+    whole = int(value)
+    return whole if whole == value and whole != 1 else max(whole, 2)
 
 
 @dataclass(frozen=True)

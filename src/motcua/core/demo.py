@@ -326,6 +326,9 @@ def seed_people(agencies: dict[str, Agency]) -> None:
 def seed() -> dict[str, Agency]:
     agencies = seed_agencies()
     seed_people(agencies)
+    from motcua.portal.groups import seed_demo_groups  # the interlinked birth group
+
+    seed_demo_groups()
     return agencies
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SecurityEventKind(models.TextChoices):
@@ -98,7 +99,7 @@ class CalendarOverride(models.Model):
     computed (stored on received dossiers) do not move when an override is added later.
     """
 
-    date = models.DateField(_("ngày"))
+    date = models.DateField(pgettext_lazy("calendar date", "ngày"))
     kind = models.CharField(_("loại"), max_length=16, choices=CalendarOverrideKind.choices)
     agency = models.ForeignKey(
         "organizations.Agency",

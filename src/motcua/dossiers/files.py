@@ -98,7 +98,14 @@ def _store(
     component = _open_dossier(dossier_code, component_id, by, lock=True)
     if component.files.filter(sha256=inspected.sha256).exists():
         raise DossierError(_("Tệp này đã được tải lên cho thành phần hồ sơ này."))
+    return store_component_file(component, upload, by, inspected)
 
+
+def store_component_file(component: Any, upload: Any, by: Any, inspected: Inspected) -> DossierFile:
+    """Save ``upload`` (checked by ``inspect_upload``) as a file of ``component``: mark the
+    component digitized, log the upload in the history and schedule OCR. The caller has
+    checked who uploads and holds the dossier's row lock (``attach_file`` for officers;
+    online submission for the applicant's own files, ``portal.submission``)."""
     record = DossierFile(
         component=component,
         original_name=_clean_name(upload.name or ""),

@@ -131,12 +131,14 @@ class Dossier(models.Model):
         verbose_name=_("trung tâm tiếp nhận"),
         on_delete=models.PROTECT,
         related_name="received_dossiers",
+        db_index=False,  # led by the composite indexes below
     )
     competent_agency = models.ForeignKey(
         "organizations.Agency",
         verbose_name=_("cơ quan có thẩm quyền"),
         on_delete=models.PROTECT,
         related_name="competent_dossiers",
+        db_index=False,  # led by the composite indexes below
     )
 
     current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), null=True, blank=True)
@@ -214,9 +216,41 @@ class Dossier(models.Model):
                 fields=["applicant_search"],
                 opclasses=["gin_trgm_ops"],
             ),
-            models.Index(fields=["competent_agency", "status", "due_at"]),
-            models.Index(fields=["receiving_agency", "status", "submitted_at"]),
+            models.Index(
+                fields=["competent_agency", "status", "due_at"],
+                include=["submitted_at", "receiving_agency"],
+                name="dossier_competent_status",
+            ),
+            models.Index(
+                fields=["receiving_agency", "status", "submitted_at"],
+                include=["competent_agency", "due_at"],
+                name="dossier_receiving_status",
+            ),
             models.Index(fields=["assignee", "status"]),
+            # Every dossier of one agency, newest first (the "all" list, walked backwards).
+            models.Index(
+                fields=["competent_agency", "submitted_at", "id"], name="dossier_competent_time"
+            ),
+            models.Index(
+                fields=["receiving_agency", "submitted_at", "id"],
+                include=["competent_agency"],
+                name="dossier_receiving_time",
+            ),
+            # The work queues (dossiers.selectors): open dossiers of one agency in due order,
+            # with what the queue conditions read, so that pages and counts are index-only.
+            # The condition must stay the very expression of selectors.OPEN.
+            *(
+                models.Index(
+                    fields=[column, "due_at", "submitted_at", "id"],
+                    include=["status", "resolved_at", "assignee", other],
+                    condition=~Q(status__in=sorted(CLOSED_STATUSES)) & Q(withdrawn_at__isnull=True),
+                    name=f"dossier_open_{column.split('_')[0]}",
+                )
+                for column, other in (
+                    ("competent_agency", "receiving_agency"),
+                    ("receiving_agency", "competent_agency"),
+                )
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -476,3 +510,69 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DossierConsultation(models.Model):
+    """Xin ý kiến: the competent agency asks a cooperating agency for its opinion on a dossier
+    (inter-agency procedures, DOMAIN §2: each cooperating agency has its own time allotment,
+    counted with its own working calendar). Open until the consulted agency answers; the
+    dossier cannot go to approval while one is open."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan được xin ý kiến"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xin ý kiến"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("xin ý kiến lúc"))
+    question = models.TextField(_("nội dung xin ý kiến"))
+    allotment_days = models.PositiveSmallIntegerField(_("thời gian (ngày làm việc)"))
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lời"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField(_("ý kiến trả lời"), blank=True)
+
+    class Meta:
+        verbose_name = _("xin ý kiến cơ quan phối hợp")
+        verbose_name_plural = _("xin ý kiến cơ quan phối hợp")
+        ordering = ["dossier", "requested_at", "id"]
+        indexes = [
+            # The consulted agency's officers find the dossiers waiting for their opinion.
+            models.Index(
+                fields=["agency", "dossier"],
+                condition=Q(answered_at__isnull=True),
+                name="consultation_open",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allotment_days__gt=0), name="consultation_positive_allotment"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="consultation_answer_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.agency_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -1,16 +1,21 @@
-"""Printing the one-stop forms of Circular 01/2018/TT-VPCP (DOMAIN.md §5) from a dossier and
-its history.
+"""Printing the one-stop forms (DOMAIN.md §5) from a dossier and its history.
 
-* :func:`form_pdf` — Form 01 (receipt and appointment), 02 (request to supplement), 03
-  (refusal), 04 (apology and new appointment) and 06 (processing control sheet) of one dossier;
-* :func:`register_pdf` and :func:`register_xlsx` — Form 05, the dossier register of one
-  receiving agency over a range of days.
+* :func:`form_pdf` — the forms of one dossier: receipt and appointment, request to supplement,
+  refusal, apology, notice of stopping and processing control sheet;
+* :func:`register_pdf` and :func:`register_xlsx` — the dossier register of one receiving
+  agency over a range of days.
+
+Which version of a form is printed — its number, title, legal basis and template — comes from
+:mod:`motcua.dossiers.legal_forms`: the version in force on the day of the event the form
+documents (Circular 01/2018/TT-VPCP, then Circular 03/2025/TT-VPCP). Every form names its
+legal basis at the top ("Mẫu số 01 – Thông tư 03/2025/TT-VPCP").
 
 Everything printed comes from the dossier and its append-only events (ARCHITECTURE.md: "the
-Form 06 control sheet and the register (Form 05) are views over these events"); nothing here
-writes. The forms are legal documents in Vietnamese whatever the interface language: their
-text is Vietnamese on purpose and is not translated. Moments are printed in Vietnam time,
-dates as "ngày dd tháng mm năm yyyy" and times as "HH giờ MM phút".
+Form 06 control sheet and the register (Form 05) are views over these events"); the control
+sheet prints one row per internal step from :func:`motcua.dossiers.steps.step_history`.
+Nothing here writes. The forms are legal documents in Vietnamese whatever the interface
+language: their text is Vietnamese on purpose and is not translated. Moments are printed in
+Vietnam time, dates as "ngày dd tháng mm năm yyyy" and times as "HH giờ MM phút".
 
 PDFs are rendered by WeasyPrint from the templates in ``templates/dossiers/forms/`` with the
 stylesheet ``static/motcua/forms.css`` (A4, DejaVu Serif: Debian ``fonts-dejavu-core``; at run
@@ -34,12 +39,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from motcua.catalog.models import DurationUnit, ProcessStep
-from motcua.catalog.processes import effective_process
-from motcua.core import worktime
-from motcua.core.calendars import calendar_for
+from motcua.catalog.models import DurationUnit
 from motcua.core.worktime import VN_TZ
+from motcua.dossiers import steps
 from motcua.dossiers.codes import parse_code
+from motcua.dossiers.legal_forms import FormKind, FormVersion, kind_of, version_for
 from motcua.dossiers.models import (
     Dossier,
     DossierEvent,
@@ -50,8 +54,7 @@ from motcua.dossiers.transitions import TABLE, Action
 from motcua.organizations.models import Agency, AgencyKind
 
 __all__ = [
-    "FORM_TITLES",
-    "FORMS",
+    "control_rows",
     "form_html",
     "form_pdf",
     "register_html",
@@ -60,20 +63,12 @@ __all__ = [
     "register_xlsx",
 ]
 
-FORM_TITLES = {
-    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
-    "04": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-    "05": "SỔ THEO DÕI HỒ SƠ",
-    "06": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-}
-FORMS = ("01", "02", "03", "04", "06")
-LEGAL_BASIS = "Thông tư số 01/2018/TT-VPCP"
 ONE_STOP_UNIT = "Bộ phận tiếp nhận và trả kết quả"
 STYLESHEET = "motcua/forms.css"
 
 EARLY, ON_TIME, LATE = "Trước hạn", "Đúng hạn", "Quá hạn"
+# The outcome of steps.outcome() as the forms print it (fixed Vietnamese, like the forms).
+OUTCOME_TEXT = {steps.EARLY: EARLY, steps.ON_TIME: ON_TIME, steps.LATE: LATE}
 
 SUPPLEMENT_ACTIONS = (Action.REQUEST_SUPPLEMENT, Action.REQUEST_SUPPLEMENT_AT_RECEPTION)
 
@@ -138,16 +133,11 @@ def qr_svg(text: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def timeliness(done: dt.datetime, due: dt.datetime | None) -> str:
-    """Early / on time / late of work finished at ``done`` against ``due``: late after the
-    due moment, early when finished on an earlier day (Vietnam time), on time otherwise."""
-    if due is None:
-        return ""
-    if done > due:
-        return LATE
-    if local(done).date() < local(due).date():
-        return EARLY
-    return ON_TIME
+def timeliness(done: dt.datetime | None, due: dt.datetime | None) -> str:
+    """Early / on time / late of work finished at ``done`` against ``due``, by the rule of
+    :func:`motcua.dossiers.steps.outcome` (late after the due moment, early when finished on
+    an earlier day, Vietnam time, on time otherwise); empty when either is unknown."""
+    return OUTCOME_TEXT.get(steps.outcome(done, due) or "", "")
 
 
 # --- the document header -----------------------------------------------------------------
@@ -298,15 +288,22 @@ def register_entry(dossier: Dossier) -> tuple[str, str]:
     return f"{parts.agency_code}-{parts.day:%y%m%d}", f"{number:04d}"
 
 
-def _base_context(dossier: Dossier, form: str) -> dict[str, Any]:
+def _base_context(dossier: Dossier) -> dict[str, Any]:
     return {
         "dossier": dossier,
-        "form": form,
-        "form_title": FORM_TITLES[form],
-        "legal_basis": LEGAL_BASIS,
         "applicant": _applicant(dossier),
         "procedure": _procedure(dossier),
         "qr": qr_svg(dossier.code),
+    }
+
+
+def _version_context(version: FormVersion) -> dict[str, Any]:
+    return {
+        "form": version.number,
+        "form_title": version.title,
+        "form_mark": version.mark,
+        "legal_basis": version.basis.circular,
+        "version": version,
     }
 
 
@@ -327,6 +324,7 @@ def _form01(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     ]
     agency = received.agency or dossier.receiving_agency
     return {
+        "event_at": received.at,
         "header": header_for(agency, received.at, one_stop=True),
         "agency": agency,
         "officer": received.actor_name,
@@ -383,6 +381,7 @@ def _form02(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     if not contact_phone and dossier.reception_point is not None:
         contact_phone = dossier.reception_point.phone
     return {
+        "event_at": request.at,
         "header": header_for(agency, request.at, one_stop=at_reception),
         "agency": agency,
         "requested_at": vn_moment(request.at),
@@ -410,6 +409,7 @@ def _form03(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     agency = refusal.agency or dossier.receiving_agency
     at_desk = refusal.actor_role in ("reception", "")
     return {
+        "event_at": refusal.at,
         "header": header_for(agency, refusal.at, one_stop=at_desk),
         "agency": agency,
         "at_desk": at_desk,
@@ -421,20 +421,23 @@ def _form03(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     }
 
 
-# --- Form 04 -------------------------------------------------------------------------------
+# --- Form 04: apology (and request to extend) ------------------------------------------------
 
 
 def _form04(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """The apology with the new appointment: "hẹn lại ngày trả kết quả" in the 2018 form,
+    "đề nghị gia hạn thời gian giải quyết" in the 2025 one; the same facts fill both."""
     apology = _last(events, Action.APOLOGIZE)
     if apology is None or dossier.received_at is None:
         raise ValueError(
             "Hồ sơ chưa có văn bản xin lỗi và hẹn lại ngày trả kết quả: không có Phiếu xin lỗi "
-            "và hẹn lại ngày trả kết quả (Mẫu số 04) để in."
+            "(Mẫu số 04) để in."
         )
     original = _moment_from_data(apology.data.get("original_due_at")) or dossier.original_due_at
     new_due = _moment_from_data(apology.data.get("new_due_at")) or dossier.due_at
     agency = apology.agency or dossier.competent_agency
     return {
+        "event_at": apology.at,
         "header": header_for(agency, apology.at),
         "agency": agency,
         "receiving_agency": dossier.receiving_agency,
@@ -446,12 +449,39 @@ def _form04(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
     }
 
 
-# --- Form 06 -------------------------------------------------------------------------------
+# --- notice of stopping (Circular 03/2025) ----------------------------------------------------
+
+
+def _stop_notice(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
+    """The notice that the competent agency stops handling the dossier (status 8), with the
+    reason given when stopping."""
+    stop = _last(events, Action.STOP)
+    if stop is None or dossier.stopped_at is None:
+        raise ValueError(
+            "Hồ sơ không bị dừng xử lý: không có Thông báo dừng giải quyết hồ sơ để in."
+        )
+    agency = stop.agency or dossier.competent_agency
+    return {
+        "event_at": stop.at,
+        "header": header_for(agency, stop.at),
+        "agency": agency,
+        "receiving_agency": dossier.receiving_agency,
+        "received_on": vn_date(dossier.received_at) if dossier.received_at else "",
+        "submitted_at": vn_moment(dossier.submitted_at),
+        "stopped_at": vn_moment(stop.at),
+        "reason": stop.note,
+        "desk": desk_name(dossier.receiving_agency),
+    }
+
+
+# --- Form 06: the processing control sheet ---------------------------------------------------
 
 
 @dataclass
 class ControlRow:
-    """One hand-over of the dossier (Form 06)."""
+    """One hand-over of the dossier on the control sheet (Form 06): who gave it, who received
+    it and when, and — for a step — its due moment, when it was done and how (early / on
+    time / late)."""
 
     number: int
     giver_agency: str
@@ -459,6 +489,8 @@ class ControlRow:
     at: dt.datetime
     giver: str
     receiver: str
+    due_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
     result: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -466,64 +498,28 @@ class ControlRow:
     def moment(self) -> str:
         return vn_moment(self.at)
 
+    @property
+    def due(self) -> str:
+        return short_moment(self.due_at)
 
-# What each hand-over does, as printed in the notes.
-HANDOVER_NOTES = {
-    Action.RECEIVE: "Tiếp nhận hồ sơ, chuyển cơ quan giải quyết",
-    Action.ASSIGN: "Phân công xử lý",
-    Action.FORWARD: "Chuyển bước tiếp theo",
-    Action.RETURN_STEP: "Trả về bước trước",
-    Action.SUBMIT_DRAFT: "Trình dự thảo kết quả",
-    Action.RETURN_DRAFT: "Trả lại dự thảo",
-    Action.APPROVE: "Phê duyệt kết quả, chuyển văn thư",
-    Action.ISSUE_RESULT: "Vào số, phát hành kết quả, chuyển Bộ phận tiếp nhận và trả kết quả",
-    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ (tạm dừng tính thời hạn)",
-    Action.SUPPLEMENT_RECEIVED: "Nhận hồ sơ đã bổ sung, chuyển lại người xử lý",
-    Action.RETURN_RESULT: "Trả kết quả cho tổ chức, cá nhân",
-}
+    @property
+    def finished(self) -> str:
+        return short_moment(self.finished_at)
 
 
-@dataclass(frozen=True)
-class _Step:
-    """An internal step as the events tell it: entered at ``since``."""
-
-    position: int | None
-    name: str
-    since: dt.datetime
-    due: dt.datetime | None = None  # when the event recorded it
-
-
-class _StepClock:
-    """Due moments of the internal steps, from the process's allotments (when known)."""
-
-    def __init__(self, dossier: Dossier) -> None:
-        self.dossier = dossier
-        process = effective_process(dossier.procedure, dossier.competent_agency)
-        self.steps: dict[int, ProcessStep] = (
-            {s.position: s for s in process.steps.all()} if process is not None else {}
-        )
-        self.pauses = [(p.started_at, p.ended_at) for p in dossier.pauses.all()]
-        self._calendar: worktime.WorkCalendar | None = None
-
-    def due(self, step: _Step, until: dt.datetime) -> dt.datetime | None:
-        """The due moment of ``step``, the supplement pauses up to ``until`` excluded."""
-        if step.due is not None:
-            return step.due
-        allotment = self.steps.get(step.position or 0)
-        # A process edited since then no longer describes this step: no due moment.
-        if allotment is None or (step.name and allotment.name != step.name):
-            return None
-        if self._calendar is None:
-            self._calendar = calendar_for(self.dossier.competent_agency)
-        pauses = [(begin, end) for begin, end in self.pauses if begin <= until]
-        return worktime.add_with_pauses(
-            step.since,
-            allotment.allotted_value,
-            allotment.allotted_unit,
-            self._calendar,
-            pauses,
-            now=until,
-        )
+# Events printed as rows of their own (the hand-overs); every other event after the reception
+# is written in the notes of the row open at that moment.
+ROW_ACTIONS = frozenset(
+    {
+        Action.RECEIVE,
+        Action.ISSUE_RESULT,
+        Action.RETURN_RESULT,
+        Action.REQUEST_CONSULTATION,
+        Action.ANSWER_CONSULTATION,
+    }
+)
+# Events that are not a step of the dossier's handling (a scan attached to a component).
+SILENT_ACTIONS = frozenset({"attach_file"})
 
 
 def _action_label(action: str) -> str:
@@ -533,103 +529,124 @@ def _action_label(action: str) -> str:
         return action
 
 
+def _event_note(event: DossierEvent) -> str:
+    """'Yêu cầu bổ sung hồ sơ (10 giờ 15 phút, 03/03/2026): Thiếu giấy chứng sinh; cần bổ
+    sung: Giấy chứng sinh' — an event that hands nothing over, as a note."""
+    text = f"{_action_label(event.action)} ({short_moment(event.at)})"
+    if event.note:
+        text = f"{text}: {event.note}"
+    if event.action in SUPPLEMENT_ACTIONS:
+        items = "; ".join(i["name"] for i in _supplement_items((event.data or {}).get("items")))
+        if items:
+            text = f"{text}; cần bổ sung: {items}"
+    return text
+
+
+def _step_row(record: steps.StepRecord, competent: Agency) -> ControlRow:
+    consultation = record.position is None
+    return ControlRow(
+        number=0,
+        giver_agency=competent.name,
+        receiver_agency=record.agency.name,
+        at=record.given_at,
+        giver=record.giver_name,
+        receiver=record.receiver_name,
+        due_at=record.due_at,
+        finished_at=record.finished_at,
+        result=OUTCOME_TEXT.get(record.outcome or "", ""),
+        notes=[record.name if consultation else f"Bước {record.position}: {record.name}"]
+        + ([record.note] if record.note else []),
+    )
+
+
 def control_rows(dossier: Dossier, events: list[DossierEvent] | None = None) -> list[ControlRow]:
     """The hand-overs of a received dossier, in order (Form 06).
 
-    The giver is the officer who acted; the receiver the one the event names (an assignee),
-    else the officer who acted next. A step's result (early / on time / late) is printed
-    when its due moment is known: recorded by the event (``step_due_at``) or computed from
-    the internal process's allotment; the result issued to the desk and the result returned
-    are measured against the dossier's appointment. Events that hand nothing over (apology,
-    fees, withdrawal, stop, refusal) go into the notes of the row before them.
-    """
-    from motcua.accounts.models import User
+    * the reception: the one-stop desk hands the dossier to the competent agency;
+    * one row per internal step and per consultation of another agency, from
+      :func:`motcua.dossiers.steps.step_history`: given by the officer who moved the dossier
+      into the step, received by the step's assignee, with the step's due moment, when it was
+      done and its result (early / on time / late);
+    * the result issued back to the desk, and the result returned to the applicant, both
+      measured against the dossier's appointment.
 
+    Events that hand nothing over (supplement requests, apologies, fees, drafts, withdrawal,
+    stop) go into the notes of the row open when they happened.
+    """
     events = _events(dossier) if events is None else events
     start = next((i for i, e in enumerate(events) if e.action == Action.RECEIVE), None)
     if start is None:
         return []
+    received = events[start]
     events = events[start:]
-    usernames = {e.data.get("assignee") for e in events if e.data.get("assignee")}
-    names = dict(User.objects.filter(username__in=usernames).values_list("username", "full_name"))
+    competent = dossier.competent_agency
     desk = desk_name(dossier.receiving_agency)
-    competent = dossier.competent_agency.name
-    clock = _StepClock(dossier)
+    records = steps.step_history(dossier, events)
 
-    def next_actor(index: int, agency: Agency | None = None) -> str:
-        """The next officer, other than the giver, who acted on the dossier (at ``agency``)."""
-        giver = events[index].actor_id
-        for later in events[index + 1 :]:
-            if later.action not in HANDOVER_NOTES or (giver and later.actor_id == giver):
-                continue
-            if agency is None or later.agency_id == agency.pk:
-                return later.actor_name
-        return ""
+    rows = [
+        ControlRow(
+            number=0,
+            giver_agency=desk,
+            receiver_agency=competent.name,
+            at=received.at,
+            giver=received.actor_name,
+            receiver=records[0].giver_name if records else "",
+            notes=["Tiếp nhận hồ sơ, chuyển cơ quan giải quyết"],
+        )
+    ]
+    rows += [_step_row(record, competent) for record in records]
+    issued = _last(events, Action.ISSUE_RESULT)
+    returned = _last(events, Action.RETURN_RESULT)
+    if issued is not None:
+        rows.append(
+            ControlRow(
+                number=0,
+                giver_agency=competent.name,
+                receiver_agency=desk,
+                at=issued.at,
+                giver=issued.actor_name,
+                receiver=returned.actor_name if returned is not None else "",
+                due_at=dossier.due_at,
+                finished_at=issued.at,
+                result=timeliness(issued.at, dossier.due_at),
+                notes=["Vào số, phát hành kết quả, chuyển Bộ phận tiếp nhận và trả kết quả"],
+            )
+        )
+    if returned is not None:
+        by_post = dossier.result_delivery == ResultDelivery.POST
+        receiver = (returned.data or {}).get("receiver_name") or (
+            "Dịch vụ bưu chính công ích" if by_post else dossier.applicant_name
+        )
+        rows.append(
+            ControlRow(
+                number=0,
+                giver_agency=desk,
+                receiver_agency="Tổ chức, cá nhân",
+                at=returned.at,
+                giver=returned.actor_name,
+                receiver=receiver,
+                due_at=dossier.due_at,
+                finished_at=returned.at,
+                result=timeliness(returned.at, dossier.due_at),
+                notes=["Trả kết quả cho tổ chức, cá nhân"],
+            )
+        )
+    # Python's sort is stable: rows given at the same moment keep the order above.
+    rows.sort(key=lambda row: row.at)
+    for number, row in enumerate(rows, start=1):
+        row.number = number
 
-    rows: list[ControlRow] = []
-    handler = ""  # who holds the dossier inside the competent agency
-    step: _Step | None = None
-    for index, event in enumerate(events):
-        action = event.action
-        if action not in HANDOVER_NOTES:
-            text = f"{_action_label(action)} ({short_moment(event.at)})"
-            rows[-1].notes.append(f"{text}: {event.note}" if event.note else text)
+    for event in events[1:]:
+        if event.action in ROW_ACTIONS or event.action in SILENT_ACTIONS:
             continue
         data = event.data or {}
-        assignee = names.get(data.get("assignee")) or data.get("assignee") or ""
-        row = ControlRow(
-            number=len(rows) + 1,
-            giver_agency=event.agency.name if event.agency else competent,
-            receiver_agency=competent,
-            at=event.at,
-            giver=event.actor_name,
-            receiver="",
-        )
-        if action == Action.RECEIVE:
-            row.giver_agency = desk
-            row.receiver = next_actor(index, dossier.competent_agency)
-        elif action in (Action.ASSIGN, Action.FORWARD, Action.RETURN_STEP):
-            if step is not None:
-                row.result = timeliness(event.at, clock.due(step, event.at))
-            row.receiver = assignee or next_actor(index)
-            handler = row.receiver or handler
-            step = _Step(
-                data.get("step"),
-                data.get("step_name", ""),
-                event.at,
-                _moment_from_data(data.get("step_due_at")),
-            )
-            if step.name:
-                row.notes.append(f"Bước {step.position}: {step.name}")
-        elif action == Action.SUBMIT_DRAFT or action == Action.APPROVE:
-            row.receiver = next_actor(index)
-        elif action == Action.RETURN_DRAFT:
-            row.receiver = handler
-        elif action == Action.ISSUE_RESULT:
-            row.receiver_agency = desk
-            row.receiver = next_actor(index)
-            row.result = timeliness(event.at, dossier.due_at)
-        elif action == Action.REQUEST_SUPPLEMENT:
-            row.receiver_agency = f"Người nộp hồ sơ (qua {ONE_STOP_UNIT})"
-            row.receiver = dossier.applicant_name
-            items = "; ".join(i["name"] for i in _supplement_items(data.get("items")))
-            if items:
-                row.notes.append(f"Cần bổ sung: {items}")
-        elif action == Action.SUPPLEMENT_RECEIVED:
-            row.giver_agency = desk
-            row.receiver = handler or next_actor(index)
-        elif action == Action.RETURN_RESULT:
-            row.giver_agency = desk
-            row.receiver_agency = "Tổ chức, cá nhân"
-            by_post = dossier.result_delivery == ResultDelivery.POST
-            row.receiver = data.get("receiver_name") or (
-                "Dịch vụ bưu chính công ích" if by_post else dossier.applicant_name
-            )
-            row.result = timeliness(event.at, dossier.due_at)
-        row.notes.insert(0, HANDOVER_NOTES[Action(action)])
-        if event.note:
-            row.notes.append(event.note)
-        rows.append(row)
+        if "step" in data and "step_name" in data:
+            continue  # the event that entered a step: that step's row
+        open_row = rows[0]
+        for row in rows:
+            if row.at <= event.at:
+                open_row = row
+        open_row.notes.append(_event_note(event))
     return rows
 
 
@@ -641,6 +658,7 @@ def _form06(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
         )
     volume, number = register_entry(dossier)
     return {
+        "event_at": dossier.received_at,
         "header": header_for(dossier.competent_agency, dossier.received_at),
         "agency": dossier.competent_agency,
         "rows": control_rows(dossier, events),
@@ -655,39 +673,44 @@ def _form06(dossier: Dossier, events: list[DossierEvent]) -> dict[str, Any]:
 # --- rendering -----------------------------------------------------------------------------
 
 
-_BUILDERS: dict[str, Callable[[Dossier, list[DossierEvent]], dict[str, Any]]] = {
-    "01": _form01,
-    "02": _form02,
-    "03": _form03,
-    "04": _form04,
-    "06": _form06,
+_BUILDERS: dict[FormKind, Callable[[Dossier, list[DossierEvent]], dict[str, Any]]] = {
+    FormKind.RECEIPT: _form01,
+    FormKind.SUPPLEMENT: _form02,
+    FormKind.REFUSAL: _form03,
+    FormKind.APOLOGY: _form04,
+    FormKind.STOP: _stop_notice,
+    FormKind.CONTROL: _form06,
 }
 
 
-def form_html(dossier: Dossier, form: str) -> str:
-    """The HTML of ``form`` ("01", "02", "03", "04" or "06") for ``dossier``.
-
-    Raises ValueError (Vietnamese message) for an unknown form or one that does not apply to
-    the dossier (e.g. Form 04 without an apology).
-    """
-    builder = _BUILDERS.get(form)
-    if builder is None:
-        raise ValueError(
-            f"Không có mẫu số “{form}” để in theo hồ sơ; các mẫu: {', '.join(FORMS)} "
-            "(Mẫu số 05 là sổ theo dõi hồ sơ, in theo cơ quan)."
-        )
-    context = _base_context(dossier, form) | builder(dossier, _events(dossier))
+def _render(dossier: Dossier, form: str) -> tuple[FormVersion, str]:
+    kind = kind_of(form)
+    context = _BUILDERS[kind](dossier, _events(dossier))
+    version = version_for(kind, context.pop("event_at"))
+    context = _base_context(dossier) | _version_context(version) | context
     with translation.override("vi"):
-        return render_to_string(f"dossiers/forms/form{form}.html", context)
+        return version, render_to_string(version.template, context)
+
+
+def form_html(dossier: Dossier, form: str) -> str:
+    """The HTML of ``form`` for ``dossier``: a kind of :class:`~motcua.dossiers.legal_forms.
+    FormKind` (``tiep-nhan``, ``dung-xu-ly``…) or a number of Circular 01/2018 (``01``…),
+    in the version in force on the day of the event it documents.
+
+    Raises ValueError (Vietnamese message) for an unknown form, one that does not apply to
+    the dossier (e.g. an apology without an apology) or one not yet issued on that day.
+    """
+    return _render(dossier, form)[1]
 
 
 def form_pdf(dossier: Dossier, form: str) -> bytes:
-    """``form`` ("01", "02", "03", "04" or "06") of ``dossier`` as an A4 PDF.
+    """``form`` of ``dossier`` (see :func:`form_html`) as an A4 PDF.
 
     Raises ValueError (Vietnamese message) when the form does not apply to the dossier.
     """
-    title = f"Mẫu số {form} — {FORM_TITLES.get(form, '')} — {dossier.code}"
-    return render_pdf(form_html(dossier, form), title=title)
+    version, html = _render(dossier, form)
+    title = f"{version.mark} — {version.title} — {dossier.code}"
+    return render_pdf(html, title=title)
 
 
 def render_pdf(html: str, *, title: str = "") -> bytes:
@@ -833,14 +856,17 @@ def _cell(moment: dt.datetime | None) -> dict[str, str]:
     return {"time": vn_time(moment), "date": f"{local(moment):%d/%m/%Y}"}
 
 
+def register_version(date_to: dt.date) -> FormVersion:
+    """The register form in force on the last day of the range printed."""
+    return version_for(FormKind.REGISTER, date_to)
+
+
 def _register_context(agency: Agency, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     rows = register_rows(agency, date_from, date_to)
-    return {
+    version = register_version(date_to)
+    return _version_context(version) | {
         "header": header_for(agency, timezone.now(), one_stop=True),
         "agency": agency,
-        "form": "05",
-        "form_title": FORM_TITLES["05"],
-        "legal_basis": LEGAL_BASIS,
         "date_from": vn_date(date_from),
         "date_to": vn_date(date_to),
         "columns": [name for name, _width in REGISTER_COLUMNS],
@@ -867,14 +893,16 @@ def register_html(agency: Agency, date_from: dt.date, date_to: dt.date) -> str:
     """The HTML of the register (Form 05) of ``agency`` for the range."""
     context = _register_context(agency, date_from, date_to)
     with translation.override("vi"):
-        return render_to_string("dossiers/forms/form05.html", context)
+        return render_to_string(context["version"].template, context)
 
 
 def register_pdf(agency: Agency, date_from: dt.date, date_to: dt.date) -> bytes:
-    """The register (Form 05, Sổ theo dõi hồ sơ) of dossiers received by ``agency`` from
-    ``date_from`` to ``date_to`` (inclusive, Vietnam time), as an A4 landscape PDF."""
+    """The register (Sổ theo dõi hồ sơ: Form 05 of 2018, Form 07 of 2025) of dossiers
+    received by ``agency`` from ``date_from`` to ``date_to`` (inclusive, Vietnam time), as an
+    A4 landscape PDF."""
+    version = register_version(date_to)
     title = (
-        f"Mẫu số 05 — {FORM_TITLES['05']} — {agency.code} {date_from:%d/%m/%Y}–{date_to:%d/%m/%Y}"
+        f"{version.mark} — {version.title} — {agency.code} {date_from:%d/%m/%Y}–{date_to:%d/%m/%Y}"
     )
     return render_pdf(register_html(agency, date_from, date_to), title=title)
 
@@ -892,6 +920,7 @@ def register_xlsx(agency: Agency, date_from: dt.date, date_to: dt.date) -> bytes
     from openpyxl.utils import get_column_letter
 
     rows = register_rows(agency, date_from, date_to)
+    version = register_version(date_to)
     book = Workbook()
     sheet = book.active
     sheet.title = "So theo doi ho so"
@@ -906,7 +935,7 @@ def register_xlsx(agency: Agency, date_from: dt.date, date_to: dt.date) -> bytes
     title_lines = [
         (agency.name.upper(), bold),
         (
-            f"{FORM_TITLES['05']} (Mẫu số 05 — {LEGAL_BASIS})",
+            f"{version.title} ({version.mark})",
             Font(name="DejaVu Serif", bold=True, size=14),
         ),
         (f"Hồ sơ tiếp nhận từ {vn_date(date_from)} đến {vn_date(date_to)}", plain),
@@ -949,7 +978,7 @@ def register_xlsx(agency: Agency, date_from: dt.date, date_to: dt.date) -> bytes
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    book.properties.title = f"{FORM_TITLES['05']} — {agency.name}"
+    book.properties.title = f"{version.title} — {agency.name}"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

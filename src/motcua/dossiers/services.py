@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.roles import READ_ONLY_ROLES, Role
 from motcua.catalog.models import Channel, Procedure, ProcedureChannel
-from motcua.catalog.processes import effective_process
 from motcua.core import worktime
 from motcua.core.calendars import calendar_for
 from motcua.core.permissions import roles_for
@@ -29,6 +28,7 @@ from motcua.dossiers.models import (
     ApplicantType,
     Dossier,
     DossierComponent,
+    DossierConsultation,
     DossierEvent,
     DossierPause,
     IdType,
@@ -36,7 +36,21 @@ from motcua.dossiers.models import (
     ResultDelivery,
     Status,
 )
-from motcua.dossiers.transitions import TABLE, Action, acts_at_receiving_agency
+from motcua.dossiers.steps import (
+    LEADER_ROLES,
+    PlannedStep,
+    approval_target,
+    draft_target,
+    outcome,
+    process_plan,
+    step_due,
+)
+from motcua.dossiers.transitions import (
+    TABLE,
+    Action,
+    acts_at_consulted_agency,
+    acts_at_receiving_agency,
+)
 from motcua.organizations.models import Agency, ReceptionPoint
 
 FORBIDDEN, CONFLICT, INVALID = "forbidden", "conflict", "invalid"
@@ -191,12 +205,17 @@ def submit(submission: Submission, *, by: Any = None, at: dt.datetime | None = N
 # --- the generic action path ------------------------------------------------------------
 
 
-def _actor_role(dossier: Dossier, action: Action, by: Any) -> tuple[str, Agency]:
+def _actor_role(
+    dossier: Dossier, action: Action, by: Any, consultation_id: Any = None
+) -> tuple[str, Agency]:
     """The role under which ``by`` takes ``action``, and the agency he acts for: desk roles
-    at the receiving centre, every other role at the competent agency (the two may be one)."""
+    at the receiving centre, every other role at the competent agency (the two may be one);
+    answering a consultation, at the consulted agency."""
     transition = TABLE[action]
     if by is None or not getattr(by, "is_authenticated", False):
         raise DossierError(_("Cần đăng nhập để thao tác trên hồ sơ."), FORBIDDEN)
+    if acts_at_consulted_agency(action):
+        return _consulted_role(dossier, action, by, consultation_id)
     held: dict[int, set[str]] = {}
     for role in transition.roles:
         place = (
@@ -208,6 +227,37 @@ def _actor_role(dossier: Dossier, action: Action, by: Any) -> tuple[str, Agency]
             return role, place
     raise DossierError(
         _("Bạn không có vai trò được phép “%(action)s” với hồ sơ này.")
+        % {"action": transition.label},
+        FORBIDDEN,
+    )
+
+
+def _open_consultations(dossier: Dossier, consultation_id: Any = None) -> list:
+    qs = dossier.consultations.filter(answered_at__isnull=True).select_related("agency")
+    if consultation_id not in (None, ""):
+        try:
+            qs = qs.filter(pk=int(consultation_id))
+        except (TypeError, ValueError):
+            raise DossierError(_("Mã yêu cầu xin ý kiến không hợp lệ.")) from None
+    return list(qs.order_by("requested_at", "id"))
+
+
+def _consulted_role(
+    dossier: Dossier, action: Action, by: Any, consultation_id: Any
+) -> tuple[str, Agency]:
+    """The role ``by`` holds at an agency whose opinion the dossier waits for (the oldest
+    open consultation he can answer, or the one named by ``consultation_id``)."""
+    waiting = _open_consultations(dossier, consultation_id)
+    if not waiting:
+        raise DossierError(_("Hồ sơ không có yêu cầu xin ý kiến nào đang chờ trả lời."), CONFLICT)
+    transition = TABLE[action]
+    for consultation in waiting:
+        held = roles_for(by, consultation.agency_id)
+        for role in sorted(transition.roles):
+            if role in held:
+                return role, consultation.agency
+    raise DossierError(
+        _("Chỉ cán bộ của cơ quan được xin ý kiến mới được “%(action)s”.")
         % {"action": transition.label},
         FORBIDDEN,
     )
@@ -246,7 +296,7 @@ def perform(
             CONFLICT,
         )
     transition = TABLE[action]
-    role, agency = _actor_role(dossier, action, by)
+    role, agency = _actor_role(dossier, action, by, params.get("consultation_id"))
     if dossier.status not in transition.sources or dossier.withdrawn_at:
         raise DossierError(
             _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
@@ -258,7 +308,7 @@ def perform(
         raise DossierError(_("Cần ghi rõ lý do hoặc nội dung cho thao tác này."))
     at = at or timezone.now()
     before = dossier.status
-    data = HANDLERS[action](dossier, by=by, at=at, note=note, **params) or {}
+    data = HANDLERS[action](dossier, by=by, at=at, note=note, acting_agency=agency, **params) or {}
     if transition.target is not None:
         dossier.status = transition.target
     dossier.revision += 1
@@ -393,16 +443,43 @@ def _json(value: Any) -> Any:
 # --- deadlines ----------------------------------------------------------------------------
 
 
-def _legal_channel(dossier: Dossier) -> ProcedureChannel | None:
+def legal_channel(
+    procedure: Procedure, channel: str, subcase_code: str = ""
+) -> ProcedureChannel | None:
+    """The catalog channel whose deadline applies (the sub-case's own first), among those
+    with both a value and a unit."""
     channels = [
         c
-        for c in dossier.procedure.channels.select_related("subcase")
-        if c.channel == dossier.channel and c.duration_value is not None and c.duration_unit
+        for c in procedure.channels.select_related("subcase")
+        if c.channel == channel and c.duration_value is not None and c.duration_unit
     ]
-    for channel in channels:
-        if channel.subcase and channel.subcase.code == dossier.subcase_code:
-            return channel
+    for row in channels:
+        if row.subcase and row.subcase.code == subcase_code:
+            return row
     return next((c for c in channels if c.subcase_id is None), channels[0] if channels else None)
+
+
+def _legal_channel(dossier: Dossier) -> ProcedureChannel | None:
+    return legal_channel(dossier.procedure, dossier.channel, dossier.subcase_code)
+
+
+def appointment_by_hand(procedure: Procedure, channel: str, subcase_code: str = "") -> bool:
+    """Whether the desk must enter the appointment itself: the published deadline of this
+    channel lacks a value or a unit, or the working-time engine cannot use it (such as 1.5
+    months)."""
+    row = legal_channel(procedure, channel, subcase_code)
+    if row is None:
+        return True
+    try:
+        worktime.add(timezone.now(), row.duration_value, row.duration_unit, calendar_for(None))
+    except worktime.WorktimeError:
+        return True
+    return False
+
+
+# An appointment entered by hand lies within this many days of the reception (a typo such as
+# 2062 instead of 2026 is refused rather than stored).
+MAX_HAND_APPOINTMENT_DAYS = 366
 
 
 def recompute_due(dossier: Dossier, now: dt.datetime) -> None:
@@ -426,18 +503,64 @@ def recompute_due(dossier: Dossier, now: dt.datetime) -> None:
 # --- handlers: what each action changes beyond the status ------------------------------
 
 
-def _receive(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) -> dict[str, Any]:
+def _receive(
+    dossier: Dossier, *, at: dt.datetime, due_at: Any = None, **_kwargs: Any
+) -> dict[str, Any]:
+    """Receive: freeze the legal deadline and compute the appointment; when the catalog's
+    deadline cannot be computed, the desk must give the appointment (``due_at``) itself."""
     channel = _legal_channel(dossier)
     dossier.received_at = at
     if channel is not None:
         dossier.deadline_value = channel.duration_value
         dossier.deadline_unit = channel.duration_unit
         dossier.deadline_cutoff = channel.cutoff
-        recompute_due(dossier, at)
-    return {
-        "due_at": dossier.due_at,
-        "deadline": f"{channel.duration_value} {channel.duration_unit}" if channel else None,
-    }
+        try:
+            recompute_due(dossier, at)
+        except worktime.WorktimeError:
+            channel = None
+            dossier.deadline_value, dossier.deadline_unit, dossier.deadline_cutoff = None, "", None
+            dossier.due_at = None
+    if channel is not None:
+        if due_at not in (None, ""):
+            raise DossierError(
+                _(
+                    "Thủ tục đã có thời hạn giải quyết nên ngày hẹn trả được tính tự động "
+                    "(%(due)s); không nhập ngày hẹn trả bằng tay."
+                )
+                % {"due": _show_moment(dossier.due_at)}
+            )
+        return {
+            "due_at": dossier.due_at,
+            "deadline": f"{channel.duration_value} {channel.duration_unit}",
+        }
+    dossier.due_at = _hand_appointment(due_at, at)
+    return {"due_at": dossier.due_at, "deadline": None, "due_set_by_hand": True}
+
+
+def _hand_appointment(due_at: Any, at: dt.datetime) -> dt.datetime:
+    if due_at in (None, ""):
+        raise DossierError(
+            _(
+                "Danh mục thủ tục chưa ghi đủ thời hạn giải quyết (giá trị và đơn vị) nên hệ "
+                "thống không tính được ngày hẹn trả: cán bộ tiếp nhận phải nhập ngày hẹn trả."
+            )
+        )
+    if not isinstance(due_at, dt.datetime) or timezone.is_naive(due_at):
+        raise DossierError(_("Ngày hẹn trả không hợp lệ."))
+    if due_at <= at:
+        raise DossierError(
+            _("Ngày hẹn trả phải sau thời điểm tiếp nhận (%(at)s).") % {"at": _show_moment(at)}
+        )
+    if due_at - at > dt.timedelta(days=MAX_HAND_APPOINTMENT_DAYS):
+        raise DossierError(
+            _("Ngày hẹn trả quá xa: tối đa %(days)s ngày sau khi tiếp nhận.")
+            % {"days": MAX_HAND_APPOINTMENT_DAYS}
+        )
+    return due_at
+
+
+def _show_moment(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def _supplement_at_reception(
@@ -470,31 +593,71 @@ def _step_user(dossier: Dossier, user_id: Any, role: str) -> Any:
 
 def process_steps(dossier: Dossier) -> list[tuple[str, str]]:
     """(name, role) of each internal step, from the procedure's process for the agency."""
-    process = effective_process(dossier.procedure, dossier.competent_agency)
-    if process is None or not process.steps.exists():
-        return [
-            (_("Thẩm định, dự thảo kết quả"), Role.SPECIALIST),
-            (_("Phê duyệt"), Role.AGENCY_LEADER),
-            (_("Vào số, phát hành"), Role.RECORDS_CLERK),
-        ]
-    return [(s.name, s.role) for s in process.steps.order_by("position")]
+    return [(step.name, step.role) for step in process_plan(dossier)]
 
 
-def _move_to_step(dossier: Dossier, position: int, assignee: Any) -> dict[str, Any]:
-    steps = process_steps(dossier)
-    if not 1 <= position <= len(steps):
+def _left_step(dossier: Dossier, at: dt.datetime) -> dict[str, Any] | None:
+    """The step the dossier leaves at ``at``, with its due moment and outcome (Form 06)."""
+    if dossier.current_step is None:
+        return None
+    return {
+        "step": dossier.current_step,
+        "step_name": dossier.current_step_name,
+        "due_at": dossier.step_due_at,
+        "outcome": outcome(at, dossier.step_due_at),
+    }
+
+
+def _move_to_step(
+    dossier: Dossier,
+    position: int,
+    assignee: Any,
+    at: dt.datetime,
+    plan: list[PlannedStep] | None = None,
+) -> dict[str, Any]:
+    """Hand the dossier into step ``position`` at ``at``: the step's due moment comes from its
+    allotment, counted with the competent agency's calendar."""
+    plan = process_plan(dossier) if plan is None else plan
+    if not 1 <= position <= len(plan):
         raise DossierError(_("Quy trình không có bước %(n)s.") % {"n": position})
-    name, role = steps[position - 1]
-    dossier.current_step, dossier.current_step_name, dossier.current_role = position, name, role
+    step = plan[position - 1]
+    left = _left_step(dossier, at)
+    dossier.current_step, dossier.current_step_name = position, step.name
+    dossier.current_role = step.role
     dossier.assignee = assignee
-    username = getattr(assignee, "username", None)
-    return {"step": position, "step_name": name, "role": role, "assignee": username}
+    dossier.step_due_at = step_due(dossier, step, at)
+    data: dict[str, Any] = {
+        "step": position,
+        "step_name": step.name,
+        "role": step.role,
+        "assignee": getattr(assignee, "username", None),
+        "step_due_at": dossier.step_due_at,
+    }
+    if left is not None:
+        data["left_step"] = left
+    return data
 
 
-def _assign(dossier: Dossier, *, assignee_id: Any = None, **_kwargs: Any) -> dict[str, Any]:
-    steps = process_steps(dossier)
-    user = _step_user(dossier, assignee_id, steps[0][1])
-    return _move_to_step(dossier, 1, user)
+def _close_steps(dossier: Dossier, at: dt.datetime) -> dict[str, Any]:
+    """The last step is done (the result was issued): no step is open any more."""
+    left = _left_step(dossier, at)
+    dossier.current_step, dossier.current_step_name, dossier.current_role = None, "", ""
+    dossier.step_due_at = None
+    dossier.assignee = None
+    return {"left_step": left, "steps_closed": True} if left else {"steps_closed": True}
+
+
+def _optional_user(dossier: Dossier, assignee_id: Any, plan: list[PlannedStep], position: int):
+    return _step_user(dossier, assignee_id, plan[position - 1].role) if assignee_id else None
+
+
+def _assign(
+    dossier: Dossier, *, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
+) -> dict[str, Any]:
+    _check_no_draft(dossier)
+    plan = process_plan(dossier)
+    user = _step_user(dossier, assignee_id, plan[0].role)
+    return _move_to_step(dossier, 1, user, at, plan)
 
 
 def _check_assignee(dossier: Dossier, by: Any) -> None:
@@ -502,26 +665,48 @@ def _check_assignee(dossier: Dossier, by: Any) -> None:
         raise DossierError(_("Hồ sơ đang được giao cho người khác xử lý."), FORBIDDEN)
 
 
+def _check_step_holder(dossier: Dossier, by: Any, roles: frozenset[str]) -> None:
+    """At a step held by one of ``roles`` (the approval step, the clerk's step), only its
+    assignee acts; elsewhere (a process without such a step) any officer of the role does."""
+    if dossier.current_role in roles:
+        _check_assignee(dossier, by)
+
+
+def _check_no_draft(dossier: Dossier) -> None:
+    if dossier.result_state:
+        raise DossierError(
+            _(
+                "Dự thảo kết quả đang chờ phê duyệt hoặc phát hành: dùng “Phê duyệt kết quả” "
+                "hoặc “Trả lại dự thảo” thay cho chuyển bước hay phân công lại."
+            ),
+            CONFLICT,
+        )
+
+
 def _forward(
-    dossier: Dossier, *, by: Any, assignee_id: Any = None, **_kwargs: Any
+    dossier: Dossier, *, by: Any, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
 ) -> dict[str, Any]:
     _check_assignee(dossier, by)
+    _check_no_draft(dossier)
     position = (dossier.current_step or 0) + 1
-    steps = process_steps(dossier)
-    if position > len(steps):
+    plan = process_plan(dossier)
+    if position > len(plan):
         raise DossierError(_("Đã ở bước cuối của quy trình."), CONFLICT)
-    user = _step_user(dossier, assignee_id, steps[position - 1][1]) if assignee_id else None
-    return _move_to_step(dossier, position, user)
+    user = _optional_user(dossier, assignee_id, plan, position)
+    return _move_to_step(dossier, position, user, at, plan)
 
 
-def _return_step(dossier: Dossier, *, by: Any, assignee_id: Any = None, **_kwargs: Any) -> dict:
+def _return_step(
+    dossier: Dossier, *, by: Any, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
+) -> dict:
     _check_assignee(dossier, by)
+    _check_no_draft(dossier)
     position = (dossier.current_step or 1) - 1
     if position < 1:
         raise DossierError(_("Đang ở bước đầu tiên, không có bước trước."), CONFLICT)
-    steps = process_steps(dossier)
-    user = _step_user(dossier, assignee_id, steps[position - 1][1]) if assignee_id else None
-    return _move_to_step(dossier, position, user)
+    plan = process_plan(dossier)
+    user = _optional_user(dossier, assignee_id, plan, position)
+    return _move_to_step(dossier, position, user, at, plan)
 
 
 def _request_supplement(
@@ -540,11 +725,35 @@ def _supplement_received(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) -
         # Guidance at reception: back to the desk's check, the dossier was never received.
         dossier.status = Status.SUBMITTED
         return {"back_to": Status.SUBMITTED}
+    open_pauses = list(dossier.pauses.filter(ended_at__isnull=True))
     dossier.pauses.filter(ended_at__isnull=True).update(ended_at=at)
     dossier.paused_since = None
     dossier.status = Status.PROCESSING
+    calendar = calendar_for(dossier.competent_agency)
+    paused = sum(
+        (worktime.working_time_between(p.started_at, at, calendar) for p in open_pauses),
+        dt.timedelta(0),
+    )
+    if dossier.deadline_value is None and not dossier.apologized_at:
+        # An appointment entered by hand stops with the clock too.
+        dossier.due_at = _shift(dossier.due_at, paused, calendar)
     recompute_due(dossier, at)
-    return {"back_to": Status.PROCESSING, "due_at": dossier.due_at}
+    data: dict[str, Any] = {"back_to": Status.PROCESSING, "due_at": dossier.due_at}
+    if dossier.step_due_at is not None:
+        due = _shift(dossier.step_due_at, paused, calendar)
+        dossier.step_due_at = min(due, dossier.due_at) if dossier.due_at else due
+        data["step_due_at"] = dossier.step_due_at
+    return data
+
+
+def _shift(
+    moment: dt.datetime | None, paused: dt.timedelta, calendar: worktime.WorkCalendar
+) -> dt.datetime | None:
+    """``moment`` moved by ``paused`` working time (a stopped clock restarting)."""
+    minutes = int(paused.total_seconds() // 60)
+    if moment is None or minutes <= 0:
+        return moment
+    return worktime.add(moment, Decimal(minutes) / 60, "working_hours", calendar)
 
 
 def _require_payment(dossier: Dossier, *, amount_vnd: Any = None, **_kwargs: Any) -> dict[str, Any]:
@@ -602,30 +811,185 @@ def _confirm_withdrawal(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) ->
     dossier.withdrawn_at = at
 
 
-def _submit_draft(dossier: Dossier, *, by: Any, **_kwargs: Any) -> None:
+def _submit_draft(
+    dossier: Dossier, *, by: Any, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
+) -> dict[str, Any]:
+    """The specialist submits the draft result: the dossier goes to the approval step (the
+    next step held by a leader, else simply the next step; it stays at the last step)."""
     _check_assignee(dossier, by)
     if dossier.result_state:
         raise DossierError(_("Đã có dự thảo đang chờ phê duyệt."), CONFLICT)
+    waiting = _open_consultations(dossier)
+    if waiting:
+        raise DossierError(
+            _(
+                "Chưa thể trình dự thảo: còn chờ ý kiến của %(agencies)s. Trình dự thảo sau "
+                "khi cơ quan được xin ý kiến trả lời."
+            )
+            % {"agencies": ", ".join(c.agency.name for c in waiting)},
+            CONFLICT,
+        )
     dossier.result_state = "draft"
+    data: dict[str, Any] = {"draft_from_step": dossier.current_step}
+    plan = process_plan(dossier)
+    target = draft_target(plan, dossier.current_step)
+    if target is not None:
+        user = _optional_user(dossier, assignee_id, plan, target)
+        data.update(_move_to_step(dossier, target, user, at, plan))
+    return data
 
 
-def _approve(dossier: Dossier, **_kwargs: Any) -> None:
+def _approve(
+    dossier: Dossier, *, by: Any, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
+) -> dict[str, Any]:
+    """A leader approves the draft. When the next step is another leader's (approval at two
+    levels), the draft goes up to it; otherwise the result is approved and the dossier goes
+    to the records clerk's step (else simply the next step)."""
     if dossier.result_state != "draft":
         raise DossierError(_("Chưa có dự thảo kết quả để phê duyệt."), CONFLICT)
-    dossier.result_state = "approved"
+    _check_step_holder(dossier, by, LEADER_ROLES)
+    plan = process_plan(dossier)
+    target, approved = approval_target(plan, dossier.current_step)
+    if approved:
+        dossier.result_state = "approved"
+    data: dict[str, Any] = {"approved": approved}
+    if target is not None:
+        user = _optional_user(dossier, assignee_id, plan, target)
+        data.update(_move_to_step(dossier, target, user, at, plan))
+    return data
 
 
-def _return_draft(dossier: Dossier, **_kwargs: Any) -> None:
+def _return_draft(dossier: Dossier, *, by: Any, at: dt.datetime, **_kwargs: Any) -> dict:
+    """The draft goes back to the step it was submitted from, to the officer who wrote it."""
     if dossier.result_state != "draft":
         raise DossierError(_("Chưa có dự thảo kết quả để trả lại."), CONFLICT)
+    _check_step_holder(dossier, by, LEADER_ROLES)
     dossier.result_state = ""
+    submitted = dossier.events.filter(action=Action.SUBMIT_DRAFT).order_by("-seq").first()
+    position = (submitted.data or {}).get("draft_from_step") if submitted else None
+    plan = process_plan(dossier)
+    if not isinstance(position, int) or not 1 <= position <= len(plan):
+        return {}
+    if position == dossier.current_step:
+        return {}
+    author = submitted.actor if submitted.actor and submitted.actor.is_active else None
+    if author is not None and plan[position - 1].role not in roles_for(
+        author, dossier.competent_agency_id
+    ):
+        author = None
+    return _move_to_step(dossier, position, author, at, plan)
 
 
-def _issue_result(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) -> None:
+def _issue_result(dossier: Dossier, *, by: Any, at: dt.datetime, **_kwargs: Any) -> dict:
     if dossier.result_state != "approved":
         raise DossierError(_("Kết quả chưa được lãnh đạo phê duyệt."), CONFLICT)
+    _check_step_holder(dossier, by, frozenset({Role.RECORDS_CLERK}))
     dossier.resolved_at = at
-    dossier.assignee = None
+    return _close_steps(dossier, at)
+
+
+# --- consultation of cooperating agencies (liên thông) -----------------------------------
+
+MAX_CONSULTATION_DAYS = 60
+
+
+def _consulted_agency(dossier: Dossier, consulted_agency: Any) -> Agency:
+    code = str(consulted_agency or "").strip()[:40]
+    if not code:
+        raise DossierError(_("Chọn cơ quan được xin ý kiến."))
+    agency = Agency.objects.current().filter(code=code).first()
+    if agency is None:
+        raise DossierError(_("Không tìm thấy cơ quan %(code)s đang hoạt động.") % {"code": code})
+    if agency.pk == dossier.competent_agency_id:
+        raise DossierError(_("Không xin ý kiến chính cơ quan đang giải quyết hồ sơ."))
+    return agency
+
+
+def _allotment(value: Any) -> int:
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DossierError(_("Thời gian xin ý kiến là số ngày làm việc (số nguyên).")) from None
+    if not 1 <= days <= MAX_CONSULTATION_DAYS:
+        raise DossierError(
+            _("Thời gian xin ý kiến từ 1 đến %(max)s ngày làm việc.")
+            % {"max": MAX_CONSULTATION_DAYS}
+        )
+    return days
+
+
+def _request_consultation(
+    dossier: Dossier,
+    *,
+    by: Any,
+    at: dt.datetime,
+    note: str,
+    consulted_agency: Any = None,
+    allotment_days: Any = None,
+    **_kwargs: Any,
+) -> dict[str, Any]:
+    """Ask a cooperating agency for its opinion within its own allotment, counted with its
+    own working calendar; the answer must come before the dossier's appointment."""
+    _check_assignee(dossier, by)
+    agency = _consulted_agency(dossier, consulted_agency)
+    days = _allotment(allotment_days)
+    if dossier.consultations.filter(agency=agency, answered_at__isnull=True).exists():
+        raise DossierError(
+            _("Đã xin ý kiến %(agency)s và đang chờ trả lời.") % {"agency": agency.name}, CONFLICT
+        )
+    try:
+        due = worktime.add(at, days, "working_days", calendar_for(agency))
+    except worktime.WorktimeError as error:
+        raise DossierError(str(error)) from None
+    if dossier.due_at is not None and due > dossier.due_at:
+        raise DossierError(
+            _(
+                "Hạn trả lời (%(due)s) sau ngày hẹn trả hồ sơ (%(appointment)s): giảm số ngày "
+                "xin ý kiến."
+            )
+            % {"due": _show_moment(due), "appointment": _show_moment(dossier.due_at)}
+        )
+    consultation = DossierConsultation.objects.create(
+        dossier=dossier,
+        agency=agency,
+        requested_by=by,
+        requested_at=at,
+        question=note,
+        allotment_days=days,
+        due_at=due,
+    )
+    return {
+        "consultation_id": consultation.pk,
+        "consulted_agency": agency.code,
+        "allotment_days": days,
+        "answer_due_at": due,
+    }
+
+
+def _answer_consultation(
+    dossier: Dossier,
+    *,
+    by: Any,
+    at: dt.datetime,
+    note: str,
+    acting_agency: Agency,
+    consultation_id: Any = None,
+    **_kwargs: Any,
+) -> dict[str, Any]:
+    """The consulted agency's officer answers (the agency was chosen by ``_actor_role``)."""
+    waiting = [
+        c for c in _open_consultations(dossier, consultation_id) if c.agency_id == acting_agency.pk
+    ]
+    if not waiting:  # pragma: no cover - _actor_role found one under the same row lock
+        raise DossierError(_("Hồ sơ không có yêu cầu xin ý kiến nào đang chờ trả lời."), CONFLICT)
+    consultation = waiting[0]
+    consultation.answered_at, consultation.answered_by, consultation.answer = at, by, note
+    consultation.save(update_fields=["answered_at", "answered_by", "answer"])
+    return {
+        "consultation_id": consultation.pk,
+        "consulted_agency": acting_agency.code,
+        "outcome": outcome(at, consultation.due_at),
+    }
 
 
 def _return_result(
@@ -662,4 +1026,6 @@ HANDLERS = {
     Action.RETURN_DRAFT: _return_draft,
     Action.ISSUE_RESULT: _issue_result,
     Action.RETURN_RESULT: _return_result,
+    Action.REQUEST_CONSULTATION: _request_consultation,
+    Action.ANSWER_CONSULTATION: _answer_consultation,
 }

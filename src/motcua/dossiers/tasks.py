@@ -1,15 +1,23 @@
 """Background work on dossiers: text recognition (OCR) of scanned component files.
 
 Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-vie``) reads images; PDF pages are first
-rasterised at 200 dpi with ``pdftoppm`` (Debian ``poppler-utils``). The task is idempotent (a
-file already recognised is skipped) and never raises for a bad file: the file is marked
+rasterised at 200 dpi with ``pdftoppm`` (Debian ``poppler-utils``). The task is idempotent: a
+file already recognised is skipped, and a PostgreSQL advisory lock per file makes a second
+copy of the task that arrives while the first still runs step aside, so a file is recognised
+once even when it was queued twice. It never raises for a bad file: the file is marked
 "failed" with the reason in its text. Transient trouble (a missing stored file, a missing or
 stuck program) is retried up to three times with exponential backoff.
+
+The upload queues the task when its transaction commits; if the broker is down at that moment
+the message is lost and the file stays "pending". :func:`resend_pending_ocr` — run by Celery
+beat (``CELERY_BEAT_SCHEDULE``) and by ``manage.py resend_pending_ocr`` — queues again every
+file pending for longer than a few minutes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import shutil
@@ -20,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
+from django.utils import timezone
 
 from motcua.core.text import nfc
 from motcua.dossiers.models import DossierFile
@@ -32,6 +41,12 @@ PDF_DPI = 200
 TESSERACT_TIMEOUT = 180  # seconds per image or page
 PDFTOPPM_TIMEOUT = 120  # seconds per page
 MAX_RETRIES = 3
+# Files pending for longer than this are taken as lost by the broker and queued again.
+RESEND_AFTER_MINUTES = 30
+RESEND_BATCH = 500  # files queued again per run at most; the next run takes the rest
+# First key of the advisory locks taken per file (the second key is the file id): a number of
+# our own so that these locks never meet another use of pg_advisory_lock.
+OCR_LOCK_CLASS = 0x4F43  # "OC"
 
 
 class OcrError(Exception):
@@ -60,17 +75,75 @@ def ocr_file(self: Any, file_id: int) -> str:
         return "missing"
     if record.ocr_status in (DossierFile.OcrStatus.DONE, DossierFile.OcrStatus.SKIPPED):
         return record.ocr_status
+    with file_lock(file_id) as mine:
+        if not mine:
+            logger.info("OCR: file %s is being recognised by another task", file_id)
+            return "busy"
+        # Read again under the lock: a copy that just finished has written its result.
+        record = DossierFile.objects.filter(pk=file_id).first()
+        if record is None:
+            return "missing"
+        if record.ocr_status != DossierFile.OcrStatus.PENDING:
+            return record.ocr_status
+        return _recognise_and_store(self, record)
+
+
+@contextlib.contextmanager
+def file_lock(file_id: int) -> Iterator[bool]:
+    """Try to take the advisory lock of one file for this database session; yield whether it
+    was taken. Session locks outlive transactions, so it is released explicitly."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [OCR_LOCK_CLASS, file_id])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [OCR_LOCK_CLASS, file_id])
+
+
+def _recognise_and_store(task: Any, record: DossierFile) -> str:
+    """Recognise ``record`` (its lock held) and store the text; retry ``task`` later on
+    transient trouble."""
     try:
         text = recognise(record)
     except OcrTemporaryError as exc:
-        if self.request.is_eager or self.request.retries >= self.max_retries:
+        if task.request.is_eager or task.request.retries >= task.max_retries:
             return _finish(record, DossierFile.OcrStatus.FAILED, _failure(exc))
-        countdown = min(600, 30 * 2**self.request.retries)
-        logger.warning("OCR of file %s will be retried in %s s: %s", file_id, countdown, exc)
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        countdown = min(600, 30 * 2**task.request.retries)
+        logger.warning("OCR of file %s will be retried in %s s: %s", record.pk, countdown, exc)
+        raise task.retry(exc=exc, countdown=countdown) from exc
     except OcrError as exc:
         return _finish(record, DossierFile.OcrStatus.FAILED, _failure(exc))
     return _finish(record, DossierFile.OcrStatus.DONE, text)
+
+
+@shared_task(ignore_result=True)
+def resend_pending_ocr(
+    older_than_minutes: int = RESEND_AFTER_MINUTES, limit: int = RESEND_BATCH
+) -> int:
+    """Queue the OCR again of files still pending ``older_than_minutes`` after their upload
+    (their message was lost: the broker was down when the upload committed). Oldest first, at
+    most ``limit`` per run. Returns how many were queued; a message that cannot be sent now
+    stops the run (the broker is still down) and the next run tries again."""
+    since = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    ids = list(
+        DossierFile.objects.filter(ocr_status=DossierFile.OcrStatus.PENDING, uploaded_at__lt=since)
+        .order_by("uploaded_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for file_id in ids:
+        try:
+            ocr_file.delay(file_id)
+        except Exception as exc:  # the broker refuses: nothing more can be sent now
+            logger.warning("OCR re-send stopped after %s of %s files: %s", sent, len(ids), exc)
+            break
+        sent += 1
+    if ids:
+        logger.info("OCR re-send: %s of %s pending files queued again", sent, len(ids))
+    return sent
 
 
 def _failure(exc: Exception) -> str:

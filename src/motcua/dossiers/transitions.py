@@ -4,6 +4,10 @@ Signalen's workflow table); a test walks every (status, action, role) triple.
 
 Rules that depend on more than status and role (a step's assignee, "at most once", "one
 working day before the deadline") are checked by the service that performs the action.
+
+Where a role is held: desk roles at the receiving centre, every other role at the competent
+agency — except for the actions in ``AT_CONSULTED_AGENCY`` (answering a consultation), whose
+roles are held at the agency that was consulted.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ class Action(StrEnum):
     RETURN_DRAFT = "return_draft"
     ISSUE_RESULT = "issue_result"
     RETURN_RESULT = "return_result"
+    REQUEST_CONSULTATION = "request_consultation"
+    ANSWER_CONSULTATION = "answer_consultation"
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,23 @@ _ROWS = [
         False,
     ),
     (Action.RETURN_RESULT, {S.RESOLVED}, S.RETURNED, DESK, _("Trả kết quả cho công dân"), False),
+    (
+        Action.REQUEST_CONSULTATION,
+        {S.PROCESSING},
+        None,
+        HANDLERS,
+        _("Xin ý kiến cơ quan phối hợp"),
+        True,
+    ),
+    # The consulted agency may answer while the citizen supplements or pays: its own clock runs.
+    (
+        Action.ANSWER_CONSULTATION,
+        {S.PROCESSING, S.SUPPLEMENT, S.PAYMENT},
+        None,
+        HANDLERS,
+        _("Trả lời xin ý kiến"),
+        True,
+    ),
 ]
 TABLE: dict[Action, Transition] = {
     action: Transition(action, frozenset(sources), target, frozenset(roles), label, note)
@@ -138,8 +161,16 @@ TABLE: dict[Action, Transition] = {
 RECEIVING_ROLES = frozenset({R.RECEPTION_OFFICER, R.CENTRE_DIRECTOR})
 
 
+# Actions taken by an officer of a consulted agency (DossierConsultation.agency).
+AT_CONSULTED_AGENCY = frozenset({Action.ANSWER_CONSULTATION})
+
+
 def acts_at_receiving_agency(role: Role) -> bool:
     return role in RECEIVING_ROLES
+
+
+def acts_at_consulted_agency(action: Action) -> bool:
+    return action in AT_CONSULTED_AGENCY
 
 
 def allowed(status: Status, action: Action, role: Role) -> bool:

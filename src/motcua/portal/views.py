@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from motcua.catalog.models import Channel, Level
+from motcua.catalog.routing import online_refusal
 from motcua.catalog.selectors import (
     fields_version,
     fields_with_counts,
@@ -114,6 +115,9 @@ def procedure_page(request: HttpRequest, code: str) -> HttpResponse:
         "online": any(c.channel == Channel.ONLINE for c in procedure.channels.all()),
         "document_groups": group_documents(procedure.documents.all()),
         "agencies": implementing_agencies(procedure, home_province()),
+        # Online submission here when the province receives it online (else the page links
+        # to the national portal, as before).
+        "submit_here": online_refusal(procedure) is None,
     }
     return render(request, "portal/procedure_page.html", context)
 

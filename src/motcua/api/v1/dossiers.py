@@ -12,13 +12,15 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.core.paginator import EmptyPage
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -83,6 +85,9 @@ class DossierSummarySerializer(serializers.Serializer):
         help_text="Tên đăng nhập của người đang xử lý",
     )
     current_step_name = serializers.CharField()
+    step_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="Hạn của bước xử lý hiện tại (theo quy trình nội bộ)"
+    )
 
     def get_applicant_id_masked(self, obj: Dossier) -> str:
         return mask_if_personal_id(obj.applicant_id_number)
@@ -120,6 +125,18 @@ class DossierApologySerializer(serializers.Serializer):
     reason = serializers.CharField(source="apology_reason")
 
 
+class DossierConsultationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="consultation_id của answer_consultation")
+    agency = serializers.CharField(source="agency.code", help_text="Cơ quan được xin ý kiến")
+    agency_name = serializers.CharField(source="agency.name")
+    requested_at = serializers.DateTimeField()
+    question = serializers.CharField()
+    allotment_days = serializers.IntegerField(help_text="Thời gian trả lời (ngày làm việc)")
+    due_at = serializers.DateTimeField(help_text="Hạn trả lời, theo lịch của cơ quan đó")
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField()
+
+
 class DossierAllowedActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
     label = serializers.CharField()
@@ -143,6 +160,12 @@ class DossierSerializer(DossierSummarySerializer):
         help_text="'': chưa có; draft: đã trình dự thảo; approved: đã phê duyệt",
     )
     supplement_count = serializers.IntegerField()
+    current_step = serializers.IntegerField(
+        allow_null=True, help_text="Số thứ tự bước hiện tại trong quy trình nội bộ"
+    )
+    consultations = DossierConsultationSerializer(
+        many=True, help_text="Các lần xin ý kiến cơ quan phối hợp (liên thông)"
+    )
     apology = serializers.SerializerMethodField(help_text="null: chưa xin lỗi, hẹn lại")
     revision = serializers.IntegerField(
         help_text="Gửi lại trong expected_revision để phát hiện thay đổi đồng thời"
@@ -235,7 +258,28 @@ class DossierActionSerializer(serializers.Serializer):
         help_text="revision đã đọc; khác hiện tại thì trả 409 (người khác vừa thay đổi)",
     )
     assignee_id = serializers.IntegerField(
-        required=False, help_text="assign, forward, return_step: người nhận bước"
+        required=False,
+        help_text="assign, forward, return_step, submit_draft, approve: người nhận bước tiếp theo",
+    )
+    due_at = serializers.DateTimeField(
+        required=False,
+        help_text=(
+            "receive: ngày hẹn trả do cán bộ nhập — bắt buộc khi thời hạn của thủ tục không "
+            "tính được (thiếu đơn vị), không được gửi khi tính được; phải sau lúc tiếp nhận"
+        ),
+    )
+    consulted_agency = serializers.CharField(
+        required=False, max_length=40, help_text="request_consultation: mã cơ quan được xin ý kiến"
+    )
+    allotment_days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="request_consultation: thời gian trả lời, ngày làm việc",
+    )
+    consultation_id = serializers.IntegerField(
+        required=False,
+        help_text="answer_consultation: yêu cầu được trả lời (mặc định: yêu cầu cũ nhất)",
     )
     items = serializers.ListField(
         child=serializers.CharField(),
@@ -258,6 +302,27 @@ class DossierPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_scoped(self, qs: QuerySet[Dossier], request: Request, narrow: bool) -> list:
+        """A page of ``qs`` within the officer's scope (``selectors.page``: fast at a million
+        dossiers), in DRF's page-number format; a page out of range answers 404."""
+        self.request = request
+        number = request.query_params.get(self.page_query_param)
+        try:
+            self.page = selectors.page(
+                request.user,
+                qs,
+                selectors.BY_DUE,
+                number,
+                self.get_page_size(request),
+                narrow=narrow,
+                strict=True,
+            )
+        except EmptyPage as error:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=number, message=str(error))
+            ) from None
+        return list(self.page)
 
 
 def _errors(status_code: int, *more: int) -> dict[Any, Any]:
@@ -303,12 +368,14 @@ def _statuses(values: list[str]) -> list[int]:
     return codes
 
 
-def _filtered(request: Request) -> QuerySet[Dossier]:
+def _filtered(request: Request) -> tuple[QuerySet[Dossier], bool]:
+    """The filters of the query string on every dossier (the scope is applied by the page),
+    and whether a search narrows them."""
     params = request.query_params
-    qs = selectors.visible_dossiers(request.user)
+    qs = Dossier.objects.all()
     statuses = _statuses(params.getlist("status"))
     if statuses:
-        qs = qs.filter(status__in=statuses)
+        qs = selectors.with_statuses(qs, statuses)
     if params.get("due_before", "").strip():
         qs = qs.filter(due_at__lt=_due_before(params["due_before"]))
     name = params.get("queue", "").strip()
@@ -318,8 +385,8 @@ def _filtered(request: Request) -> QuerySet[Dossier]:
                 {"queue": [f"Hàng đợi không hợp lệ; chọn một trong {QUEUES}."]}
             )
         qs = selectors.queue(qs, name, request.user)
-    qs = selectors.search(qs, params.get("q", ""))
-    return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")
+    condition = selectors.search_filter(params.get("q", ""))
+    return (qs, False) if condition is None else (qs.filter(condition), True)
 
 
 @extend_schema(
@@ -358,9 +425,9 @@ def _filtered(request: Request) -> QuerySet[Dossier]:
 @api_view(["GET"])
 @permission_classes([IsVerifiedOfficer])
 def dossier_list(request: Request) -> Response:
-    qs = _filtered(request)
+    qs, narrow = _filtered(request)
     paginator = DossierPagination()
-    page = paginator.paginate_queryset(qs, request)
+    page = paginator.paginate_scoped(qs, request, narrow)
     return paginator.get_paginated_response(DossierSummarySerializer(page, many=True).data)
 
 
@@ -370,7 +437,7 @@ CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, descrip
 def _detail(request: Request, code: str) -> Response:
     dossier = (
         selectors.visible_dossiers(request.user)
-        .prefetch_related("components")
+        .prefetch_related("components", "consultations__agency")
         .filter(code=code)
         .first()
     )
@@ -407,7 +474,18 @@ def dossier_events(request: Request, code: str) -> Response:
     return Response(DossierEventSerializer(events, many=True).data)
 
 
-ACTION_PARAMS = ("assignee_id", "items", "amount_vnd", "new_due_at", "receiver_name", "receiver_id")
+ACTION_PARAMS = (
+    "assignee_id",
+    "items",
+    "amount_vnd",
+    "new_due_at",
+    "receiver_name",
+    "receiver_id",
+    "due_at",
+    "consulted_agency",
+    "allotment_days",
+    "consultation_id",
+)
 
 
 @extend_schema(
