@@ -95,6 +95,23 @@ def _has_dossiers(name: str, count: int) -> bool:
         return False
 
 
+def change_open_dossiers(count: int) -> int:
+    """BENCH_CHURN: the worst case between two vacuums — ``count`` open dossiers of the whole
+    province changed (their heap pages no longer all-visible), autovacuum held off."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE dossiers_dossier SET (autovacuum_enabled = false)")
+        cursor.execute(
+            """
+            UPDATE dossiers_dossier SET revision = revision + 1, updated_at = now()
+            WHERE id IN (SELECT id FROM dossiers_dossier
+                         WHERE status NOT IN (3, 8, 10) AND withdrawn_at IS NULL
+                         ORDER BY random() LIMIT %s)
+            """,
+            [count],
+        )
+        return cursor.rowcount
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     rounds = int(os.environ.get("BENCH_ROUNDS", 30))
@@ -107,15 +124,14 @@ def main() -> None:
         # compare changes to the code quickly.
         connection.close()
         connection.settings_dict["NAME"] = name
-    else:
-        keep = False
+    else:  # a new database (kept afterwards with BENCH_KEEP=1)
         name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from motcua.catalog.importer import import_file
         from motcua.core import demo
         from motcua.dossiers.models import Dossier
 
-        if keep:
+        if keep and Dossier.objects.count() >= count:
             print(f"reusing {name} with {Dossier.objects.count():,} dossiers")
         else:
             from motcua.organizations.services import import_administrative_units
@@ -147,6 +163,20 @@ def main() -> None:
             print(f"{label:32} {percentiles(measure(leader, url, params, rounds))}")
             if os.environ.get("BENCH_EXPLAIN") == "1":
                 explain(leader, url, params)
+        churn = int(os.environ.get("BENCH_CHURN", 5_000))
+        if churn:
+            touched = change_open_dossiers(churn)
+            print(f"after {touched:,} open dossiers changed, before any vacuum:")
+            for label in (
+                "API queue (open, by due date)",
+                "API queue overdue",
+                "page: queue Quá hạn",
+            ):
+                url, params = cases[label]
+                print(f"  {label:30} {percentiles(measure(leader, url, params, rounds))}")
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE dossiers_dossier RESET (autovacuum_enabled)")
+                cursor.execute("VACUUM (ANALYZE) dossiers_dossier")
         print(f"database: {name}, dossiers in the officer's scope: "
               f"{Dossier.objects.filter(competent_agency__code='H22.6688').count():,}")  # fmt: skip
     finally:

@@ -136,7 +136,12 @@ def generate(count: int, *, seed: int = 2026, now: dt.datetime | None = None) ->
                 list(counters.values()),
             ],
         )
-        cursor.execute("ANALYZE dossiers_dossier")
+        if connection.in_atomic_block:  # inside a test's transaction: statistics only
+            cursor.execute("ANALYZE dossiers_dossier")
+        else:
+            # What autovacuum does soon after a bulk load: statistics, and the visibility map
+            # that lets the work queues count and page on their indexes alone.
+            cursor.execute("VACUUM (ANALYZE) dossiers_dossier")
     return time.perf_counter() - started
 
 

@@ -130,6 +130,10 @@ def test_tab_counts_are_the_queue_counts(dossiers, username):
             Dossier.objects.all() if name is None else queue(Dossier.objects.all(), name, user, now)
         )
         assert counts[name] == len(plain(user, qs, BY_DUE)), name
+        # The page of a tab reuses the tab's counts per part instead of counting again.
+        known = page(user, qs, BY_DUE, 2, 10, cap=100_000, part_counts=counts.parts.get(name))
+        counted = page(user, qs, BY_DUE, 2, 10, cap=100_000)
+        assert (ids(known), known.paginator.count) == (ids(counted), counted.paginator.count)
 
 
 def test_counts_and_pages_are_capped_when_asked(dossiers):
@@ -150,6 +154,8 @@ def test_pages_out_of_range(dossiers):
     last = (total + 19) // 20
     assert page(user, qs, BY_DUE, "abc", 20).number == 1
     assert page(user, qs, BY_DUE, last + 5, 20).number == last
+    nothing = page(user, Dossier.objects.filter(code="none"), BY_DUE, 3, 20)
+    assert (nothing.number, list(nothing), nothing.paginator.count) == (1, [], 0)
     with pytest.raises(EmptyPage):
         page(user, qs, BY_DUE, last + 1, 20, strict=True)
     with pytest.raises(EmptyPage):

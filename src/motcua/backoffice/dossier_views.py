@@ -346,7 +346,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         tab["more"] = count > LIST_CAP
         tab["active"] = slug == selected
         if tab["active"]:
-            current = tab
+            current, parts = tab, counts.parts.get(name)
             rows = base if name is None else queue(base, name, user, now)
         tabs.append(tab)
     page = page_of(
@@ -357,6 +357,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
         narrow=condition is not None,
         cap=LIST_CAP,
+        part_counts=parts,
     )
     horizon = _horizon(now)
     for dossier in page.object_list:

@@ -160,6 +160,15 @@ def queue(qs: QuerySet[Dossier], name: str, user: Any, now: dt.datetime | None =
     return qs.filter(queue_condition(name, user, now))
 
 
+class QueueCounts(dict):
+    """Queue name → count; ``parts``: the counts of each part of the scope (see ``window``),
+    which the page of the selected queue reuses instead of counting again."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.parts: dict[str | None, list[int]] = {}
+
+
 def queue_counts(
     user: Any,
     qs: QuerySet[Dossier],
@@ -168,7 +177,7 @@ def queue_counts(
     *,
     cap: int = LIST_CAP,
     narrow: bool = False,
-) -> dict[str | None, int]:
+) -> QueueCounts:
     """How many dossiers of ``qs`` in ``user``'s scope each queue holds (``None``: every
     dossier, counted up to ``cap + 1``), for the tabs of the work list: one aggregate over the
     open dossiers of each part of the scope (an index-only scan), not one count per tab.
@@ -182,18 +191,22 @@ def queue_counts(
             all=Count("id"),
             **{f"q{i}": Count("id", filter=OPEN & c) for i, c in conditions.items()},
         )
-        return {name: sums[f"q{i}"] if name else sums["all"] for i, name in enumerate(names)}
+        return QueueCounts(
+            {name: sums[f"q{i}"] if name else sums["all"] for i, name in enumerate(names)}
+        )
     if scope is None:
         parts = [qs]
     else:
         parts = [part for part, _split in _parts(qs, scope, _consulted_ids(user, scope))]
-    counts = dict.fromkeys(names, 0)
+    counts = QueueCounts(dict.fromkeys(names, 0))
     for part in parts:
         sums = part.filter(OPEN).aggregate(
             **{f"q{i}": Count("id", filter=c or None) for i, c in conditions.items()}
         )
         for i, name in enumerate(names):
-            counts[name] += sums[f"q{i}"] if name else part.order_by()[: cap + 1].count()
+            found = sums[f"q{i}"] if name else part.order_by()[: cap + 1].count()
+            counts[name] += found
+            counts.parts.setdefault(name, []).append(found)
     if None in counts:
         counts[None] = min(counts[None], cap + 1)
     return counts
@@ -259,11 +272,13 @@ def window(
     *,
     narrow: bool = False,
     cap: int | None = None,
+    part_counts: list[int] | None = None,
 ) -> tuple[list[Dossier], int]:
     """Dossiers ``offset`` to ``offset + limit`` of ``qs`` (unscoped, unordered) within
     ``user``'s scope, and how many there are in all (with ``cap``: up to ``cap + 1``).
     ``narrow``: ``qs`` has a selective condition (a search), so it is read in one query, the
-    count being a window over it."""
+    count being a window over it. ``part_counts``: the parts' counts, already known
+    (``queue_counts(...).parts``)."""
 
     def count(part: QuerySet) -> int:
         return part.count() if cap is None else part.order_by()[: cap + 1].count()
@@ -285,8 +300,12 @@ def window(
         total = rows[0].total if rows else (scoped.count() if offset else 0)
         return rows, total if cap is None else min(total, cap + 1)
     branches, total = [], 0
-    for part, split in _parts(qs, scope, _consulted_ids(user, scope)):
-        found = count(part)  # an index-only scan of a partial index for the work queues
+    parts = _parts(qs, scope, _consulted_ids(user, scope))
+    known = part_counts if part_counts is not None and len(part_counts) == len(parts) else None
+    for i, (part, split) in enumerate(parts):
+        found = (
+            known[i] if known else count(part)
+        )  # an index-only scan of a partial index for the work queues
         total += found
         if found:  # an empty part adds no branch (and no risk of a long walk for nothing)
             branches += split
@@ -322,6 +341,7 @@ def page(
     narrow: bool = False,
     strict: bool = False,
     cap: int | None = None,
+    part_counts: list[int] | None = None,
 ) -> Page:
     """Page ``number`` (1-based) as a Django ``Page``. Out of range: the last page, or
     ``EmptyPage`` when ``strict`` (the API answers 404); not a number: page 1 (or
@@ -338,17 +358,19 @@ def page(
 
     def read(number: int) -> tuple[list[Dossier], int]:
         offset = (number - 1) * per_page
-        rows, total = window(user, qs, ordering, offset, per_page, narrow=narrow, cap=cap)
+        rows, total = window(
+            user, qs, ordering, offset, per_page, narrow=narrow, cap=cap, part_counts=part_counts
+        )
         return (rows if cap is None else rows[: max(cap - offset, 0)]), total
 
     rows, total = read(number)
     more = cap is not None and total > cap
     paginator = _Counted(min(total, cap) if more else total, per_page)
     if not rows and number > 1:
-        if strict or not total:
+        if strict:
             raise EmptyPage("no such page")
-        number = paginator.num_pages
-        rows, _total = read(number)
+        number = paginator.num_pages  # beyond the end: the last page (page 1 when empty)
+        rows = read(number)[0] if total else []
     result = Page(rows, number, paginator)
     result.more = more
     return result
