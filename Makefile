@@ -23,7 +23,7 @@ PROCEDURES ?= ../shared/data/tthc/procedures.jsonl
 # How many generated dossiers the work-queue benchmark runs on.
 BENCH_DOSSIERS ?= 1000000
 
-.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench oidc-provider
+.PHONY: help install run test test-fast lint format lock messages db-stop clean setup-demo browser-deps system-deps bench oidc-provider axe
 
 help:
 	@echo "make run        install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -50,12 +50,15 @@ setup-demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_admin_units
 	$(MANAGE) seed_demo
+	$(MANAGE) init_demo_pki
 	$(MANAGE) import_procedures $(PROCEDURES) --quiet-report
 	$(MANAGE) link_procedures
 
 # The demo server runs with DEBUG on (development server, demo accounts printed).
 run: export DJANGO_DEBUG = 1
 run: export MOTCUA_DEMO = 1
+# The demo's text messages land in the admin's "SMS thử nghiệm" table (no gateway, no cost).
+run: export MOTCUA_SMS_BACKEND ?= motcua.notifications.sms.SandboxSmsChannel
 run: setup-demo system-deps oidc-provider
 	@$(MANAGE) demo_accounts
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/with-oidc-provider.sh $(MANAGE) runserver $(HOST):$(PORT)
@@ -68,22 +71,33 @@ $(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json: $(OIDC_PROVIDER_DIR)/packa
 
 oidc-provider: $(OIDC_PROVIDER_DIR)/node_modules/.package-lock.json
 
+# axe-core (npm, pinned by its lock file): the accessibility rules the browser tests inject
+# into the public pages (e2e/test_accessibility.py).
+AXE_DIR := tools/axe
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+
+axe: $(AXE_DIR)/node_modules/.package-lock.json
+
 system-deps:
 	@bash scripts/ensure-system-packages.sh run
 
 browser-deps:
 	@bash scripts/ensure-system-packages.sh test
 
-test: install browser-deps oidc-provider
+test: install browser-deps oidc-provider axe
 	$(BIN)/pytest
 
 test-fast: install browser-deps oidc-provider
 	$(BIN)/pytest -m "not browser"
 
 bench: install
+	@bash scripts/ensure-system-packages.sh bench
 	$(PY) bench/bench_worktime.py
 	$(PY) bench/bench_catalog.py $(PROCEDURES)
 	$(PY) bench/bench_dossiers.py $(BENCH_DOSSIERS)
+	$(PY) bench/bench_submission.py
+	$(PY) bench/bench_lookup.py $(BENCH_DOSSIERS)
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -106,4 +120,5 @@ db-stop: install
 	$(MANAGE) embedded_db stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(OIDC_PROVIDER_DIR)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts $(OIDC_PROVIDER_DIR)/node_modules \
+		$(AXE_DIR)/node_modules

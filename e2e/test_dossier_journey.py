@@ -4,8 +4,9 @@ officer in his own browser with password and TOTP:
 desk receives it with a scanned component, types the appointment (the national catalog gives
 the deadline without a unit) and prints Form 01 → the leader assigns the specialist (step 1 and
 its due moment) → the specialist asks for a supplement → the desk records the supplement → the
-specialist submits the draft to the leader (step 2) → the leader approves and hands it to the
-clerk (step 3) → the clerk issues (the steps close) → the desk returns the result.
+specialist uploads the draft result (a PDF) to the leader (step 2) → the leader reads it,
+approves and hands it to the clerk (step 3) → the clerk numbers and issues it (code
+<dossier>-KQ1, the steps close) → the desk downloads the issued result and returns it.
 
 A second, smaller journey: the specialist asks Sở Tư pháp for its opinion (liên thông); an
 officer of Sở Tư pháp answers; only then can the draft be submitted.
@@ -45,6 +46,20 @@ def scanned_page(path) -> None:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     path.write_bytes(buffer.getvalue())
+
+
+def draft_result_pdf(path) -> bytes:
+    """The specialist's draft birth certificate, printed to PDF (Vietnamese text)."""
+    from weasyprint import HTML
+
+    html = (
+        "<html><body style=\"font-family: 'DejaVu Serif'\"><h1>GIẤY KHAI SINH</h1>"
+        "<p>(Dự thảo)</p><p>Họ, chữ đệm, tên: Trần Minh Anh</p>"
+        "<p>Ngày, tháng, năm sinh: 20/02/2026</p><p>Họ tên mẹ: Trần Thị Bình</p></body></html>"
+    )
+    content = HTML(string=html).write_pdf()
+    path.write_bytes(content)
+    return content
 
 
 def scanned_pdf(path) -> None:
@@ -142,6 +157,8 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
     scanned_page(scan)
     original = tmp_path / "giay-chung-sinh-ban-chinh.pdf"
     scanned_pdf(original)
+    draft = tmp_path / "du-thao-giay-khai-sinh.pdf"
+    draft_bytes = draft_result_pdf(draft)
     base = seeded_live_server.url
     officers = Officers(browser, base)
     try:
@@ -284,10 +301,22 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         # --- 6. The specialist submits the draft to the leader's step -----------------------
         open_dossier(specialist, base, "Của tôi", code)
         specialist.get_by_text("Trình dự thảo kết quả", exact=True).click()
+        # The kind comes from the catalog (Giấy khai sinh); the draft must be a PDF.
+        expect(specialist.get_by_label("Loại kết quả")).to_have_value("Giấy khai sinh")
+        specialist.get_by_label("Tệp dự thảo kết quả (PDF)").set_input_files(str(scan))
         specialist.locator("#id_submit_draft-assignee").select_option(value=user_id(LEADER))
-        shot(specialist, "09b-specialist-submits-draft")
+        specialist.get_by_role("button", name="Xác nhận: Trình dự thảo kết quả").click()
+        expect(specialist.get_by_text("phải là tệp PDF")).to_be_visible()
+        shot(specialist, "09b-specialist-draft-must-be-pdf")
+        specialist.get_by_label("Tệp dự thảo kết quả (PDF)").set_input_files(str(draft))
+        specialist.locator("#id_submit_draft-assignee").select_option(value=user_id(LEADER))
+        shot(specialist, "09c-specialist-submits-draft")
         specialist.get_by_role("button", name="Xác nhận: Trình dự thảo kết quả").click()
         expect(specialist.get_by_role("status").first).to_contain_text("Trình dự thảo kết quả")
+        card = specialist.locator("#ket-qua")
+        expect(card).to_contain_text("Dự thảo chờ phê duyệt")
+        expect(card.get_by_role("link", name="du-thao-giay-khai-sinh.pdf")).to_be_visible()
+        shot(specialist, "09d-specialist-draft-submitted")
         dossier = Dossier.objects.get(code=code)
         assert (dossier.current_step, dossier.assignee.username) == (2, LEADER)
 
@@ -296,6 +325,11 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         expect(leader.get_by_text("bước 2/3 của quy trình nội bộ")).to_be_visible()
         expect(leader.locator("#han-buoc")).to_be_visible()
         leader.get_by_text("Phê duyệt kết quả", exact=True).click()
+        # The leader reads the draft he approves, from the approval card itself.
+        approval = leader.locator("details").filter(has_text="Phê duyệt kết quả")
+        draft_link = approval.get_by_role("link", name="du-thao-giay-khai-sinh.pdf")
+        read = leader.request.get(base + draft_link.get_attribute("href"))
+        assert read.status == 200 and read.body() == draft_bytes
         leader.locator("#id_approve-assignee").select_option(value=user_id(CLERK))
         shot(leader, "10-leader-approves")
         leader.get_by_role("button", name="Xác nhận: Phê duyệt kết quả").click()
@@ -308,9 +342,16 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         clerk = officers.page(CLERK)
         open_dossier(clerk, base, "Của tôi", code)
         expect(clerk.get_by_text("bước 3/3 của quy trình nội bộ")).to_be_visible()
+        clerk.get_by_text("Vào số, phát hành kết quả", exact=True).click()
+        clerk.get_by_label("Số, ký hiệu văn bản").fill(f"125/{timezone.localdate():%Y}/GKS")
         shot(clerk, "11-clerk-issues")
-        clerk.get_by_role("button", name="Vào số, phát hành kết quả").click()
-        expect(clerk.get_by_role("status").first).to_contain_text("Vào số, phát hành kết quả")
+        clerk.get_by_role("button", name="Xác nhận: Vào số, phát hành kết quả").click()
+        result_code = f"{code}-KQ1"
+        expect(clerk.get_by_role("status").first).to_contain_text(
+            f"Đã vào số, phát hành kết quả {result_code} (số 125/{timezone.localdate():%Y}/GKS"
+        )
+        expect(clerk.locator("#ket-qua")).to_contain_text("Đã phát hành")
+        expect(clerk.locator("#lich-su")).to_contain_text(f"Kết quả {result_code}: Giấy khai sinh")
         dossier = Dossier.objects.get(code=code)
         assert dossier.status == Status.RESOLVED and dossier.current_step is None
         expect(clerk.locator("#cac-buoc tbody tr")).to_have_count(3)
@@ -319,6 +360,17 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
 
         # --- 9. The desk returns the result --------------------------------------------------
         open_dossier(desk, base, "Chờ trả kết quả", code)
+        issued = desk.locator("#ket-qua")
+        expect(issued).to_contain_text(result_code)
+        expect(issued).to_contain_text(f"Số văn bản: 125/{timezone.localdate():%Y}/GKS")
+        shot(desk, "11c-desk-sees-the-issued-result")
+        download = desk.request.get(
+            base
+            + issued.get_by_role("link", name="du-thao-giay-khai-sinh.pdf").get_attribute("href")
+        )
+        assert download.status == 200 and download.headers["content-type"] == "application/pdf"
+        assert f"{result_code}.pdf" in download.headers["content-disposition"]
+        assert download.body() == draft_bytes  # the very bytes the specialist uploaded
         desk.get_by_text("Trả kết quả cho công dân", exact=True).click()
         desk.get_by_label("Họ tên người nhận kết quả").fill("Trần Thị Bình")
         desk.get_by_label("Số giấy tờ người nhận").fill("022195004321")
@@ -367,7 +419,9 @@ def test_walk_in_birth_registration_from_desk_to_returned_result(
         officers.close()
 
 
-def test_consulting_another_agency_before_the_draft(browser, seeded_live_server, shot):
+def test_consulting_another_agency_before_the_draft(
+    browser, seeded_live_server, shot, tmp_path, settings
+):
     """The specialist asks Sở Tư pháp (another agency, its own calendar and allotment); the
     draft waits; Sở Tư pháp's specialist answers from his own queue of the dossier."""
     from django.utils import timezone
@@ -377,6 +431,9 @@ def test_consulting_another_agency_before_the_draft(browser, seeded_live_server,
     from tests.dossiers.conftest import birth_submission
     from tests.helpers import get_user
 
+    settings.MEDIA_ROOT = tmp_path / "media"
+    draft = tmp_path / "du-thao.pdf"
+    draft_result_pdf(draft)
     now = timezone.now()
     dossier = submit(birth_submission(), by=get_user(DESK), at=now)
     dossier = perform(dossier.code, "receive", get_user(DESK), due_at=now + dt.timedelta(days=20))
@@ -420,6 +477,7 @@ def test_consulting_another_agency_before_the_draft(browser, seeded_live_server,
         expect(specialist.locator("#xin-y-kien")).to_contain_text("số 45/2020")
         expect(specialist.locator("#cac-buoc")).to_contain_text("Xin ý kiến Sở Tư pháp")
         specialist.get_by_text("Trình dự thảo kết quả", exact=True).click()
+        specialist.get_by_label("Tệp dự thảo kết quả (PDF)").set_input_files(str(draft))
         specialist.get_by_role("button", name="Xác nhận: Trình dự thảo kết quả").click()
         expect(specialist.get_by_role("status").first).to_contain_text("Trình dự thảo kết quả")
         shot(specialist, "04-draft-after-the-answer")

@@ -110,7 +110,7 @@ def test_provider_down_shows_a_clear_page(page, seeded_live_server, settings, sh
 def test_business_registers_a_local_account(page, seeded_live_server, settings, shot):
     from motcua.accounts.models import User
 
-    settings.MOTCUA_SMS_BACKEND = "motcua.accounts.sms.LocmemSmsBackend"
+    settings.MOTCUA_SMS_BACKEND = "motcua.notifications.sms.LocmemSmsChannel"
     mail.outbox = []
     page.goto(seeded_live_server.url + "/tai-khoan/dang-nhap/")
     page.get_by_role("link", name="Đăng ký tài khoản").click()

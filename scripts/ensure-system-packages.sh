@@ -5,7 +5,9 @@
 #         Node.js and npm for the local OpenID provider standing in for the national identity.
 #   test  the same, plus Debian's Chromium for the browser tests (never a downloaded browser)
 #         and GNU gettext for the catalogs.
-# Usage: scripts/ensure-system-packages.sh run|test
+#   bench the same as run, plus the HTTP load tool wrk and Redis (the broker and shared cache
+#         the load benchmarks start privately, docs/benchmarks.md).
+# Usage: scripts/ensure-system-packages.sh run|test|bench
 set -euo pipefail
 mode="${1:-run}"
 need=()
@@ -26,13 +28,17 @@ if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v msgfmt >/dev/null || need+=(gettext)
 fi
+if [ "$mode" = bench ]; then
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v redis-server >/dev/null || need+=(redis-server)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then
     SUDO="sudo"
-  elif [ "$mode" = run ]; then
+  elif [ "$mode" != test ]; then
     echo "Thiếu gói Debian: ${need[*]} — in biểu mẫu PDF và nhận dạng chữ (OCR) sẽ báo lỗi." >&2
     echo "Missing Debian packages (install them as root): ${need[*]}" >&2
     exit 0

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.organizations",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
+    "motcua.notifications",
     "motcua.api",
     "rest_framework",
     "drf_spectacular",
@@ -212,6 +214,20 @@ STATIC_ROOT = (
 MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", 22))  # 22 = Quảng Ninh
 MOTCUA_PORTAL_NAME = os.environ.get("MOTCUA_PORTAL_NAME", "")
 MOTCUA_DEMO = env_bool("MOTCUA_DEMO", False)
+# The portal's public address, for links printed on paper (the QR code of the forms opens
+# <MOTCUA_PUBLIC_URL>/tra-cuu/?ma=<dossier code>).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public dossier lookup (/tra-cuu/, /api/v1/lookup): attempts per client address and minute.
+MOTCUA_LOOKUP_PER_MINUTE = int(os.environ.get("MOTCUA_LOOKUP_PER_MINUTE", 20))
+# A cache shared by every app server (redis://host:6379/1) so that rate limits count across
+# processes; without it each process keeps its own local-memory cache.
+if os.environ.get("MOTCUA_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["MOTCUA_CACHE_URL"],
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -295,7 +311,8 @@ OIDC_CLAIMS = {
 
 # --- Local accounts: verification codes by e-mail or SMS ---------------------------------------
 # E-mail goes through Django's mail backend (SMTP in production, the console in development);
-# SMS through the channel named here (motcua.accounts.sms: a class with send(phone, text)).
+# SMS through the channel named here (motcua.notifications.sms: a class with send(phone, text)).
+# The same two channels carry the notifications to applicants (docs/operations.md).
 EMAIL_BACKEND = os.environ.get(
     "MOTCUA_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -307,9 +324,42 @@ EMAIL_PORT = int(os.environ.get("MOTCUA_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_TLS", False)
-EMAIL_TIMEOUT = 10
+EMAIL_USE_SSL = env_bool("MOTCUA_EMAIL_SSL", False)  # implicit TLS (port 465); not with TLS
+EMAIL_TIMEOUT = int(os.environ.get("MOTCUA_EMAIL_TIMEOUT", 10))
 DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "MotCua <no-reply@motcua.local>")
-MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.accounts.sms.LogSmsBackend")
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "motcua.notifications.sms.LogSmsChannel")
 MOTCUA_VERIFICATION_CODE_MINUTES = int(os.environ.get("MOTCUA_VERIFICATION_CODE_MINUTES", 15))
 MOTCUA_VERIFICATION_RESEND_SECONDS = int(os.environ.get("MOTCUA_VERIFICATION_RESEND_SECONDS", 60))
 MOTCUA_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("MOTCUA_VERIFICATION_MAX_PER_HOUR", 5))
+
+# --- Notifications to applicants (e-mail and SMS on every status change) ------------------------
+# The relay turns outbox rows into notifications when a change commits and every few seconds
+# from beat; SMS go through MOTCUA_SMS_BACKEND above (SandboxSmsChannel for the demo,
+# HttpSmsChannel for a gateway taking a JSON POST).
+MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://127.0.0.1:8000")
+MOTCUA_SMS_HTTP_URL = os.environ.get("MOTCUA_SMS_HTTP_URL", "")
+MOTCUA_SMS_HTTP_TOKEN = os.environ.get("MOTCUA_SMS_HTTP_TOKEN", "")
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "MOTCUA")
+MOTCUA_SMS_HTTP_TIMEOUT = float(os.environ.get("MOTCUA_SMS_HTTP_TIMEOUT", 10))
+MOTCUA_NOTIFY_RELAY_SECONDS = float(os.environ.get("MOTCUA_NOTIFY_RELAY_SECONDS", 15))
+CELERY_BEAT_SCHEDULE["relay-notifications"] = {
+    "task": "motcua.notifications.tasks.relay_notifications",
+    "schedule": MOTCUA_NOTIFY_RELAY_SECONDS,
+}
+# The queue tasks go to when none is named (a worker started with -Q must consume it).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+# --- Electronic results: agency signing keys and verification (docs/operations.md) -----------
+# Where the demo CA's key and the agencies' PKCS#12 files are written (git-ignored under var/).
+MOTCUA_PKI_DIR = Path(os.environ.get("MOTCUA_PKI_DIR", VAR_DIR / "pki"))
+# Passphrase of those key files; unset, one is derived from DJANGO_SECRET_KEY (development).
+MOTCUA_PKI_PASSPHRASE = os.environ.get("MOTCUA_PKI_PASSPHRASE", "")
+# The font of the visible signature stamp (Vietnamese diacritics): Debian fonts-dejavu-core.
+MOTCUA_STAMP_FONT = os.environ.get(
+    "MOTCUA_STAMP_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+# Dotted path of the province's remote signing connector (documents.signing.RemoteSigningBackend),
+# used by keys registered with `import_signing_key --remote`. Empty: no remote signing.
+MOTCUA_REMOTE_SIGNER_BACKEND = os.environ.get("MOTCUA_REMOTE_SIGNER_BACKEND", "")
+# Public verification (/xac-thuc-ket-qua/, /api/v1/results/…): attempts per address and minute.
+MOTCUA_VERIFY_PER_MINUTE = int(os.environ.get("MOTCUA_VERIFY_PER_MINUTE", 20))

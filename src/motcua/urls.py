@@ -14,12 +14,15 @@ admin.site.site_title = "MotCua"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("tai-khoan/thong-bao/", include("motcua.notifications.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("can-bo/ket-qua/", include("motcua.documents.backoffice_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("quan-tri/login/", core_views.admin_login_redirect),
     path("quan-tri/", admin.site.urls),
     path("api/", include("motcua.api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("xac-thuc-ket-qua/", include("motcua.documents.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

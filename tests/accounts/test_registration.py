@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from motcua.accounts import sms
 from motcua.accounts.models import AccountKind, BusinessProfile, ContactVerification, User
+from motcua.notifications import sms
 from tests.helpers import post_login
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ STRONG = "Ha-Long-2026-bien"
 
 @pytest.fixture(autouse=True)
 def _sms_outbox(settings):
-    settings.MOTCUA_SMS_BACKEND = "motcua.accounts.sms.LocmemSmsBackend"
+    settings.MOTCUA_SMS_BACKEND = "motcua.notifications.sms.LocmemSmsChannel"
     sms.outbox.clear()
     yield
     sms.outbox.clear()

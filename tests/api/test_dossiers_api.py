@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Status
 from motcua.dossiers.services import Applicant, perform, submit
-from tests.dossiers.conftest import MONDAY, birth_submission, hand_appointment
+from tests.dossiers.conftest import (
+    MONDAY,
+    birth_submission,
+    draft_pdf,
+    hand_appointment,
+    with_draft,
+)
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +37,7 @@ def received(at=MONDAY, **changes):
 
 
 def act(dossier, action, username, **params):
-    return perform(dossier.code, action, get_user(username), **params)
+    return perform(dossier.code, action, get_user(username), **with_draft(action, params))
 
 
 def officer(username, *, verified=True):
@@ -463,7 +469,13 @@ def test_the_whole_path_through_the_api():
     assert body["assignee"] == SPECIALIST and body["current_step_name"]
     # No allotments (the built-in steps): each step is due at the appointment.
     assert (body["current_step"], body["step_due_at"]) == (1, body["due_at"])
-    body = step(specialist, "submit_draft", Status.PROCESSING, note="Đủ điều kiện")
+    assert_problem(post(specialist, code, "submit_draft"), 422, "tệp dự thảo")
+    response = specialist.post(
+        f"{LIST}/{code}/actions/submit_draft",
+        {"note": "Đủ điều kiện", "result_kind": "Giấy khai sinh", "result_file": draft_pdf()},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
     assert body["result_state"] == "draft"
     assert (body["current_step"], body["assignee"]) == (2, None)  # the leader's approval step
     assert "submit_draft" in {a["action"] for a in body["allowed_actions"]}  # table only
@@ -505,7 +517,11 @@ def test_the_whole_path_through_the_api():
     assert statuses == [(None, 1), (1, 2), (2, 4), (4, 4), (4, 4), (4, 9), (9, 10)]
     assert events[2]["data"]["assignee"] == SPECIALIST
     assert events[3]["note"] == "Đủ điều kiện"
-    assert events[6]["data"] == {"receiver_name": "Nguyễn Văn An", "receiver_id": "022******234"}
+    assert events[6]["data"] == {
+        "receiver_name": "Nguyễn Văn An",
+        "receiver_id": "022******234",
+        "result_codes": [f"{code}-KQ1"],
+    }
     assert events[1]["data"]["due_set_by_hand"] is True
     assert events[3]["data"]["left_step"]["step"] == 1
     assert events[3]["data"]["left_step"]["outcome"] == "early"

@@ -20,6 +20,7 @@ from motcua.catalog.models import Procedure, ProcedureChannel
 from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.services import Applicant, ComponentInput, Submission, perform, submit
 from motcua.organizations.models import Agency
+from tests.dossiers.conftest import draft_pdf, with_draft
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def make_dossier(
 
 
 def act(dossier: Dossier, action: str, username: str, **params) -> Dossier:
-    return perform(dossier.code, action, get_user(username), **params)
+    return perform(dossier.code, action, get_user(username), **with_draft(action, params))
 
 
 def received(**kwargs) -> Dossier:
@@ -489,7 +490,8 @@ def test_the_whole_path_through_the_page_for_each_role(otp_client):
     assert post_action(desk, dossier, "supplement_received").status_code == 302
     assert refresh(dossier).status == Status.PROCESSING
 
-    assert post_action(otp_client(SPECIALIST), dossier, "submit_draft").status_code == 302
+    response = post_action(otp_client(SPECIALIST), dossier, "submit_draft", result_file=draft_pdf())
+    assert response.status_code == 302
     assert refresh(dossier).result_state == "draft"
     assert post_action(otp_client(LEADER), dossier, "approve").status_code == 302
     clerk = otp_client(CLERK)
@@ -535,7 +537,7 @@ def test_an_action_without_the_role_is_forbidden(otp_client):
     other = get_user("halong.truongphong")
     dossier = assigned()
     Dossier.objects.filter(pk=dossier.pk).update(assignee=other)
-    response = post_action(otp_client(SPECIALIST), dossier, "submit_draft")
+    response = post_action(otp_client(SPECIALIST), dossier, "submit_draft", result_file=draft_pdf())
     assert response.status_code == 403
     assert "người khác xử lý" in text(response)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.services import (
@@ -20,6 +23,61 @@ from tests.helpers import get_user
 
 # Monday 2 March 2026, 09:00 Vietnam time: a plain working day.
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def pdf_bytes(title: str = "Giấy khai sinh (dự thảo)", pages: int = 1) -> bytes:
+    """A small real PDF (A4 pages; the title in its metadata makes the bytes differ)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def draft_pdf(name: str = "du-thao-giay-khai-sinh.pdf", **kwargs) -> SimpleUploadedFile:
+    """The draft result a specialist attaches to ``submit_draft``."""
+    return SimpleUploadedFile(name, pdf_bytes(**kwargs), content_type="application/pdf")
+
+
+def with_draft(action: str, params: dict) -> dict:
+    """``params`` of ``perform`` with a draft PDF when the action submits one and the test
+    gave none (the tests of other rules need a valid draft, not a particular one)."""
+    if action == "submit_draft" and "result_file" not in params:
+        return {**params, "result_file": draft_pdf()}
+    return params
+
+
+def pending_result(dossier, state: str = "draft", by=None):
+    """A result row on its way to issue, put in place directly (the transition walk prepares
+    states without walking the steps)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from motcua.dossiers.models import DossierResult
+
+    result = DossierResult(
+        dossier=dossier,
+        kind="Giấy khai sinh",
+        original_name="du-thao.pdf",
+        size=0,
+        sha256="0" * 64,
+        state=state,
+        drafted_by=by or get_user("halong.chuyenvien"),
+        drafted_at=timezone.now(),
+    )
+    content = pdf_bytes()
+    result.size = len(content)
+    result.file.save("du-thao.pdf", ContentFile(content), save=False)
+    result.save()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (scans, results) go to the test's own folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def birth_submission(channel: str = "direct", **changes) -> Submission:

@@ -13,7 +13,7 @@ from motcua.dossiers.selectors import allowed_actions
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, INVALID, DossierError, perform
 from motcua.dossiers.steps import EARLY, LATE, step_history
 from motcua.dossiers.transitions import Action
-from tests.dossiers.conftest import MONDAY
+from tests.dossiers.conftest import MONDAY, with_draft
 from tests.helpers import get_agency, get_user
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def act(dossier, action, username, when=None, **params):
-    return perform(dossier.code, action, get_user(username), at=when or at(2, 10), **params)
+    return perform(
+        dossier.code, action, get_user(username), at=when or at(2, 10), **with_draft(action, params)
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from motcua.dossiers.models import DossierEvent, OutboxMessage, Status
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, DossierError, perform
-from tests.dossiers.conftest import MONDAY
+from tests.dossiers.conftest import MONDAY, with_draft
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ CLERK = "halong.vanthu"
 
 
 def act(dossier, action, username, **params):
-    return perform(dossier.code, action, get_user(username), **params)
+    return perform(dossier.code, action, get_user(username), **with_draft(action, params))
 
 
 def test_receive_freezes_the_legal_appointment(received_dossier):

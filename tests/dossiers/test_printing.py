@@ -32,7 +32,7 @@ from motcua.dossiers.printing import (
     vn_moment,
 )
 from motcua.dossiers.services import ComponentInput, perform
-from tests.dossiers.conftest import MONDAY
+from tests.dossiers.conftest import MONDAY, with_draft
 from tests.helpers import get_agency, get_user
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def act(dossier, action, username, when, **params):
-    return perform(dossier.code, action, get_user(username), at=when, **params)
+    return perform(dossier.code, action, get_user(username), at=when, **with_draft(action, params))
 
 
 def pdf_text(pdf: bytes, name: str | None = None) -> str:
@@ -155,8 +155,9 @@ def test_form01_receipt_and_appointment(received, new_dossier):
 def test_form01_result_at_the_desk_and_the_qr_code(received):
     dossier = received()
     html = form_html(dossier, "01")
-    # The QR code is inline SVG and encodes the dossier code.
-    expected = segno.make(dossier.code, error="m").svg_inline(omitsize=True, border=1, dark="#000")
+    # The QR code is inline SVG and opens the public lookup with the dossier code filled in.
+    url = f"http://127.0.0.1:8000/tra-cuu/?ma={dossier.code}"
+    expected = segno.make(url, error="m").svg_inline(omitsize=True, border=1, dark="#000")
     assert expected in html
     text = pdf_text(form_pdf(dossier, "01"))
     assert "Đăng ký nhận kết quả tại: Bộ phận Một cửa Phường Hạ Long" in text

@@ -11,7 +11,7 @@ from motcua.catalog.processes import StepSpec, save_process
 from motcua.dossiers.models import Status
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, DossierError, perform
 from motcua.dossiers.steps import EARLY, LATE, ON_TIME, outcome, step_history
-from tests.dossiers.conftest import MONDAY
+from tests.dossiers.conftest import MONDAY, with_draft
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def act(dossier, action, username, when, **params):
-    return perform(dossier.code, action, get_user(username), at=when, **params)
+    return perform(dossier.code, action, get_user(username), at=when, **with_draft(action, params))
 
 
 def process(*steps):

@@ -9,9 +9,9 @@ from motcua.accounts.models import AccountKind, OfficerMembership, User
 from motcua.accounts.roles import Role
 from motcua.dossiers.models import Dossier, DossierConsultation, Status
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, DossierError, perform
-from motcua.dossiers.transitions import TABLE, Action, allowed
+from motcua.dossiers.transitions import APPLICANT, TABLE, Action, allowed
 from motcua.organizations.models import Agency
-from tests.dossiers.conftest import MONDAY
+from tests.dossiers.conftest import MONDAY, draft_pdf, pending_result
 from tests.helpers import get_user
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,8 @@ def prepare(dossier, status, action, actor):
     if action == Action.ISSUE_RESULT:
         fields["result_state"] = "approved"
     Dossier.objects.filter(pk=dossier.pk).update(**fields)
+    if "result_state" in fields:
+        pending_result(dossier, fields["result_state"])
     if action == Action.ANSWER_CONSULTATION:
         DossierConsultation.objects.create(
             dossier=dossier,
@@ -69,6 +71,7 @@ def params(action, dossier):
             "at": MONDAY,
         },
         Action.ASSIGN: {"assignee_id": specialist.pk},
+        Action.SUBMIT_DRAFT: {"result_file": draft_pdf()},
         Action.REQUEST_SUPPLEMENT: {"items": ["Giấy chứng sinh"]},
         Action.REQUEST_SUPPLEMENT_AT_RECEPTION: {"items": ["Giấy chứng sinh"]},
         Action.REQUIRE_PAYMENT: {"amount_vnd": 8000},
@@ -77,11 +80,20 @@ def params(action, dossier):
     }.get(action, {})
 
 
+def applicant_account():
+    """The dossiers' own applicant: a citizen account, acting as ``APPLICANT``."""
+    return User.objects.create_user(
+        "walk.applicant", kind=AccountKind.CITIZEN, full_name="Người nộp thử"
+    )
+
+
 def test_every_status_action_role_triple(new_dossier):
+    applicant = applicant_account()
     base = {status: new_dossier() for status in Status}
     for status, dossier in base.items():
-        Dossier.objects.filter(pk=dossier.pk).update(status=status)
+        Dossier.objects.filter(pk=dossier.pk).update(status=status, applicant_user=applicant)
     actors = {role: officer_with(role) for role in Role}
+    actors[APPLICANT] = applicant
     outcomes = {"allowed": 0, "forbidden": 0, "conflict": 0}
     for status, dossier in base.items():
         for action in Action:
@@ -105,7 +117,7 @@ def test_every_status_action_role_triple(new_dossier):
                         assert error.kind == CONFLICT, (status, action, role, error.message)
                     assert error.message
                     outcomes[error.kind] += 1
-    assert sum(outcomes.values()) == len(Status) * len(Action) * len(Role)
+    assert sum(outcomes.values()) == len(Status) * len(Action) * (len(Role) + 1)
     assert outcomes["allowed"] > 0 and outcomes["forbidden"] > 0 and outcomes["conflict"] > 0
 
 
@@ -126,3 +138,29 @@ def test_unknown_action_and_dossier_are_clear_errors(received_dossier):
         perform(dossier.code, "teleport", get_user("halong.tiepnhan"))
     with pytest.raises(DossierError, match="Không tìm thấy hồ sơ"):
         perform("H22-000000-0001", "receive", get_user("halong.tiepnhan"))
+
+
+def test_the_applicant_acts_only_on_his_own_dossier_and_never_as_an_officer(received_dossier):
+    """Only the linked, active, non-officer account acts as the applicant."""
+    dossier = received_dossier()
+    owner = applicant_account()
+    stranger = User.objects.create_user("walk.stranger", kind=AccountKind.CITIZEN)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_user=owner)
+    with pytest.raises(DossierError) as refused:
+        perform(dossier.code, "request_withdrawal", stranger, note="Xin rút")
+    assert refused.value.kind == FORBIDDEN
+    owner.kind = AccountKind.OFFICER
+    owner.save()
+    with pytest.raises(DossierError) as refused:
+        perform(dossier.code, "request_withdrawal", owner, note="Xin rút")
+    assert refused.value.kind == FORBIDDEN
+    owner.kind, owner.is_active = AccountKind.CITIZEN, False
+    owner.save()
+    with pytest.raises(DossierError):
+        perform(dossier.code, "request_withdrawal", owner, note="Xin rút")
+    owner.is_active = True
+    owner.save()
+    done = perform(dossier.code, "request_withdrawal", owner, note="Xin rút")
+    assert done.status == Status.WITHDRAWAL
+    event = done.events.order_by("-seq").first()
+    assert event.actor_role == APPLICANT and event.agency_id == done.receiving_agency_id

@@ -94,3 +94,46 @@ def filled_draft(db):
         return draft
 
     return make
+
+
+# --- following a dossier ------------------------------------------------------------------------
+DESK, LEADER, SPECIALIST, CLERK = (
+    "halong.tiepnhan",
+    "halong.lanhdao",
+    "halong.chuyenvien",
+    "halong.vanthu",
+)
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment of March 2026, Vietnam time (2 March is a Monday)."""
+    return dt.datetime(2026, 3, day, hour, minute, tzinfo=VN)
+
+
+def act(dossier, action: str, username: str, when: dt.datetime, **params):
+    from motcua.dossiers.services import perform
+    from tests.helpers import get_user
+
+    return perform(dossier.code, action, get_user(username), at=when, **params)
+
+
+@pytest.fixture
+def online_dossier(filled_draft):
+    """congdan1's birth registration submitted online on Monday 2 March 2026 at 09:00; with
+    ``received=True`` the desk received it at 10:00 (appointment by hand: the catalog's
+    deadline has no unit), with ``processing=True`` the leader also assigned it."""
+    from motcua.portal import submission as svc
+    from tests.helpers import get_user
+
+    def make(username: str = "congdan1", *, received: bool = False, processing: bool = False):
+        user = get_user(username)
+        draft = filled_draft(username)
+        dossier = svc.submit_draft(draft.pk, user, str(draft.token), at=MONDAY_9).dossier
+        if received or processing:
+            dossier = act(dossier, "receive", DESK, at(2, 10), due_at=at(11, 17))
+        if processing:
+            specialist = get_user(SPECIALIST)
+            dossier = act(dossier, "assign", LEADER, at(2, 10, 30), assignee_id=specialist.pk)
+        return dossier
+
+    return make

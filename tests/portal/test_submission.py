@@ -261,13 +261,15 @@ def test_an_extra_document_needs_a_name(filled_draft):
 
 
 def test_a_file_from_an_earlier_dossier_is_reused_from_the_warehouse(filled_draft):
+    from motcua.portal import warehouse
+
     user = get_user("congdan1")
     first = filled_draft()
     dossier = svc.submit_draft(first.pk, user, str(first.token)).dossier
-    earlier = svc.warehouse_files(user).get()
-    assert earlier.component.dossier == dossier
+    earlier = warehouse.documents(user).get()
+    assert earlier.dossier == dossier and earlier.source_file.component.dossier == dossier
     # Nobody else sees it.
-    assert not svc.warehouse_files(get_user("congdan2")).exists()
+    assert not warehouse.documents(get_user("congdan2")).exists()
     second = svc.start_draft(user, birth(), Agency.objects.get(code=VANDON_CENTRE))
     second = svc.save_form(second, own_form_data(user))
     with pytest.raises(DossierError, match="kho dữ liệu"):
@@ -279,7 +281,7 @@ def test_a_file_from_an_earlier_dossier_is_reused_from_the_warehouse(filled_draf
     component = new.components.get()
     assert component.reused and component.from_warehouse and component.digitized
     copy = component.files.get()
-    assert copy.sha256 == earlier.sha256 and copy.file.name != earlier.file.name
+    assert copy.sha256 == earlier.sha256 and copy.file.name != earlier.source_file.file.name
     assert copy.file.name.startswith(f"dossiers/{new.code}/")
 
 

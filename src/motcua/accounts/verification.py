@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from motcua.accounts import sms
 from motcua.accounts.models import ContactVerification, User, VerificationChannel
+from motcua.notifications import sms
 
 MAX_ATTEMPTS = 5
 _HASH_SALT = "motcua.accounts.verification"

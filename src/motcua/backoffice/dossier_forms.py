@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.identity import validate_personal_id, validate_tax_code
@@ -391,6 +393,26 @@ ExtraItemFormSet = formset_factory(
 
 
 # --- actions on a dossier -------------------------------------------------------------------
+class DatalistInput(forms.TextInput):
+    """A text input with suggestions (``<datalist>``): the catalog's result names are offered
+    and anything else may still be typed."""
+
+    def __init__(self, options: list[str], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.options = options
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or name}-goi-y"
+        attrs["list"] = list_id
+        html = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}"></option>', ((o,) for o in self.options))
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
+
+
+RESULT_ACCEPT = ".pdf,application/pdf"
 NOTE_LABELS = {
     Action.REQUEST_SUPPLEMENT_AT_RECEPTION: _("Lý do, nội dung hướng dẫn (Mẫu 02)"),
     Action.REQUEST_SUPPLEMENT: _("Lý do yêu cầu bổ sung"),
@@ -428,6 +450,7 @@ class ActionForm(StyledForm):
         appointment_needed: bool = False,
         agencies: list[tuple[str, str]] | None = None,
         consultations: list[tuple[int, str]] | None = None,
+        result_kinds: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", str(action))
@@ -507,6 +530,38 @@ class ActionForm(StyledForm):
                 coerce=int,
                 error_messages={"invalid_choice": _("Yêu cầu này đã được trả lời.")},
             )
+        if action == Action.SUBMIT_DRAFT:
+            kinds = result_kinds or []
+            fields["result_kind"] = forms.CharField(
+                label=_("Loại kết quả"),
+                max_length=255,
+                initial=kinds[0] if kinds else "",
+                # Left blank, the procedure's only published result is meant (the service).
+                required=len(kinds) != 1,
+                widget=DatalistInput(kinds),
+                help_text=_("Theo danh mục thủ tục; có thể ghi loại khác."),
+                error_messages={"required": _("Ghi loại kết quả (ví dụ: Giấy khai sinh).")},
+            )
+            fields["result_file"] = forms.FileField(
+                label=_("Tệp dự thảo kết quả (PDF)"),
+                widget=forms.FileInput(attrs={"accept": RESULT_ACCEPT}),
+                error_messages={
+                    "required": _("Đính kèm tệp dự thảo kết quả (PDF)."),
+                    "empty": _("Tệp rỗng."),
+                    "invalid": _("Chọn lại tệp dự thảo kết quả."),
+                },
+            )
+        if action == Action.ISSUE_RESULT:
+            fields["result_number"] = forms.CharField(
+                label=_("Số, ký hiệu văn bản"),
+                max_length=60,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("ví dụ 125/2026/GKS")}),
+                help_text=_(
+                    "Để trống: hệ thống ghi số theo sổ kết quả của cơ quan "
+                    "(<số vào sổ>/<năm>/<mã cơ quan>)."
+                ),
+            )
         if action == Action.RETURN_RESULT:
             fields["receiver_name"] = forms.CharField(
                 label=_("Họ tên người nhận kết quả"), max_length=255, required=receiver_required
@@ -560,6 +615,11 @@ class ActionForm(StyledForm):
             params["allotment_days"] = c["allotment_days"]
         if c.get("consultation_id"):
             params["consultation_id"] = c["consultation_id"]
+        if "result_file" in c:
+            params["result_file"] = c["result_file"]
+            params["result_kind"] = c["result_kind"]
+        if "result_number" in c:
+            params["result_number"] = c["result_number"]
         if "receiver_name" in c:
             params["receiver_name"] = " ".join(c["receiver_name"].split())
             params["receiver_id"] = "".join(c["receiver_id"].split())

@@ -34,16 +34,17 @@ from motcua.accounts.models import OfficerMembership
 from motcua.accounts.roles import READ_ONLY_ROLES, Role
 from motcua.backoffice import dossier_forms as df
 from motcua.backoffice.catalog_forms import add_row
-from motcua.catalog.models import ImplementationRole, Procedure, ProcedureStatus
+from motcua.catalog import routing
+from motcua.catalog.models import Procedure, ProcedureStatus
 from motcua.catalog.selectors import (
     group_documents,
-    implementing_agencies,
     procedure_detail,
     search_procedures,
 )
 from motcua.core import worktime
 from motcua.core.calendars import calendar_for
 from motcua.core.permissions import roles_for, visible_agencies
+from motcua.dossiers import results as dossier_results
 from motcua.dossiers.files import attach_file
 from motcua.dossiers.legal_forms import FormKind
 from motcua.dossiers.legal_forms import in_force as form_in_force
@@ -53,6 +54,7 @@ from motcua.dossiers.models import (
     DossierConsultation,
     DossierEvent,
     DossierFile,
+    DossierResult,
     IdType,
     ResultDelivery,
     Status,
@@ -96,7 +98,6 @@ from motcua.dossiers.transitions import (
     acts_at_receiving_agency,
 )
 from motcua.organizations.models import Agency
-from motcua.organizations.selectors import home_province
 
 PAGE_SIZE = 25
 DESK_CHANNELS = ["direct", "postal"]
@@ -206,7 +207,13 @@ ACTION_HINTS = {
     ),
     Action.SUBMIT_DRAFT: gettext_lazy("Hồ sơ chuyển sang bước phê duyệt của lãnh đạo."),
     Action.APPROVE: gettext_lazy("Hồ sơ chuyển sang bước vào số, phát hành của văn thư."),
+    Action.ISSUE_RESULT: gettext_lazy(
+        "Kết quả được vào sổ kết quả của cơ quan và nhận mã kết quả điện tử; hồ sơ chuyển "
+        "sang chờ trả kết quả."
+    ),
 }
+# Actions whose card shows the result they act on (the leader reads the draft he approves).
+RESULT_ACTIONS = {Action.APPROVE, Action.RETURN_DRAFT, Action.ISSUE_RESULT}
 
 # Printed forms of Circular 01/2018 served per dossier (Form 05 is the register page).
 PRINT_FORMS = {
@@ -409,21 +416,6 @@ def reception_search(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/dossiers/reception_search.html", context)
 
 
-def _competent_agencies(procedure: Procedure) -> list[Agency]:
-    seen: dict[int, Agency] = {}
-    for impl in implementing_agencies(procedure, home_province()):
-        if impl.role == ImplementationRole.COMPETENT and impl.agency.is_active:
-            seen.setdefault(impl.agency.pk, impl.agency)
-    return list(seen.values())
-
-
-def _default_competent(centre: Agency, competent: list[Agency]) -> Agency | None:
-    """The People's Committee above the centre when it resolves the procedure (commune
-    procedures), else the first competent agency."""
-    by_id = {a.pk: a for a in competent}
-    return by_id.get(centre.parent_id) or (competent[0] if competent else None)
-
-
 @dataclass
 class Upload:
     """Files chosen for one component of the new dossier."""
@@ -452,9 +444,9 @@ def reception_form(request: HttpRequest, procedure_code: str) -> HttpResponse:
     if procedure is None:
         raise Http404
     documents = list(procedure.documents.all())
-    competent = _competent_agencies(procedure)
+    competent = routing.competent_agencies(procedure)
     centre = _pick_centre(centres, request.GET.get("trung-tam", ""))
-    default_competent = _default_competent(centre, competent)
+    default_competent = routing.default_competent(centre, competent)
     context: dict[str, Any] = {
         "procedure": procedure,
         "repealed": procedure.status == ProcedureStatus.REPEALED,
@@ -668,6 +660,19 @@ def _done_text(dossier: Dossier, action: Action) -> str:
         }
     if action == Action.RETURN_RESULT:
         return _("Đã trả kết quả hồ sơ %(code)s. Hồ sơ kết thúc.") % {"code": code}
+    if action == Action.ISSUE_RESULT:
+        issued = dossier.results.filter(state=DossierResult.State.ISSUED).order_by("-sequence")
+        result = issued.first()
+        if result is not None:
+            return _(
+                "Đã vào số, phát hành kết quả %(result)s (số %(number)s, số vào sổ %(register)s) "
+                "của hồ sơ %(code)s."
+            ) % {
+                "result": result.code,
+                "number": result.number,
+                "register": result.register_number,
+                "code": code,
+            }
     return _("Đã thực hiện “%(action)s” với hồ sơ %(code)s.") % {
         "action": TABLE[action].label,
         "code": code,
@@ -861,6 +866,7 @@ def _action_form(
     data: Any = None,
     seen: int | None = None,
     user: Any = None,
+    files: Any = None,
 ) -> df.ActionForm:
     role = _assignee_role(dossier, action, steps)
     seen = _last_seq(dossier) if seen is None else seen
@@ -876,8 +882,11 @@ def _action_form(
         extra["agencies"] = _consultation_agencies(dossier)
     if action == Action.ANSWER_CONSULTATION and user is not None:
         extra["consultations"] = _answerable(dossier, user)
+    if action == Action.SUBMIT_DRAFT:
+        extra["result_kinds"] = dossier_results.result_kinds(dossier)
     return df.ActionForm(
         data,
+        files,
         action=action,
         assignees=_assignees(dossier, role),
         assignee_role=Role(role).label if role else "",
@@ -899,6 +908,9 @@ def _action_cards(
     if posted is not None and posted.action not in actions:
         actions = [posted.action, *actions]
     seen = events[-1].seq if events else 0
+    pending = None
+    if RESULT_ACTIONS & set(actions):
+        pending = dossier.results.filter(state__in=DossierResult.PENDING).first()
     for action in actions:
         if posted is not None and posted.action == action:
             form = posted
@@ -920,6 +932,7 @@ def _action_cards(
                 "form": form,
                 "style": style,
                 "open": form.is_bound,
+                "result": _result_row(dossier, pending) if action in RESULT_ACTIONS else None,
             }
         )
     return cards
@@ -990,6 +1003,7 @@ def _event_rows(events: list[DossierEvent]) -> list[dict[str, Any]]:
             details.append(
                 _("Giấy tờ nhận thêm: %(items)s") % {"items": "; ".join(data["extra_components"])}
             )
+        details.extend(_result_details(data))
         if data.get("step_name"):
             text = _("Bước %(n)s: %(name)s") % {"n": data.get("step"), "name": data["step_name"]}
             if data.get("assignee"):
@@ -1063,6 +1077,30 @@ def _event_rows(events: list[DossierEvent]) -> list[dict[str, Any]]:
     return rows
 
 
+def _result_details(data: dict[str, Any]) -> list[str]:
+    """The result an event moved, in words: its kind and file, its code and number once
+    issued; the codes handed over when the result was returned."""
+    details = []
+    if data.get("result_kind"):
+        values = {
+            "kind": data["result_kind"],
+            "file": data.get("result_file", ""),
+            "code": data.get("result_code", ""),
+        }
+        if data.get("result_code"):
+            details.append(_("Kết quả %(code)s: %(kind)s (tệp “%(file)s”)") % values)
+        else:
+            details.append(_("Dự thảo kết quả: %(kind)s (tệp “%(file)s”)") % values)
+        if data.get("result_number"):
+            details.append(
+                _("Số văn bản %(number)s, số vào sổ kết quả %(register)s")
+                % {"number": data["result_number"], "register": data.get("result_register_number")}
+            )
+    if data.get("result_codes"):
+        details.append(_("Kết quả đã trả: %(codes)s") % {"codes": ", ".join(data["result_codes"])})
+    return details
+
+
 def _channel_label(value: str) -> str:
     from motcua.catalog.models import Channel
 
@@ -1097,7 +1135,9 @@ def dossier_detail(request: HttpRequest, dossier_code: str) -> HttpResponse:
                 "action": TABLE[action].label
             }
         else:
-            posted = _action_form(dossier, action, steps, data=request.POST, user=user)
+            posted = _action_form(
+                dossier, action, steps, data=request.POST, files=request.FILES, user=user
+            )
             if posted.is_valid():
                 expected = posted.cleaned_data["expected_revision"]
                 try:
@@ -1145,7 +1185,7 @@ def _refused(
             data = posted.data.copy()
             data[posted.add_prefix("expected_revision")] = str(dossier.revision)
             data[posted.add_prefix("seen_event")] = str(changes[-1].seq if changes else seen)
-            posted = _action_form(dossier, action, steps, data=data, user=user)
+            posted = _action_form(dossier, action, steps, data=data, files=posted.files, user=user)
             posted.is_valid()
         else:
             posted = None
@@ -1186,6 +1226,7 @@ def _render_detail(
         "supplement_items": _last_supplement(events),
         "step_rows": _step_rows(dossier, events),
         "consultations": _consultations(dossier, now),
+        "results": [_result_row(dossier, r) for r in dossier_results.of_dossier(dossier)],
         "step_due_state": _step_due_state(dossier, now),
     }
     return render(request, "backoffice/dossiers/detail.html", context, status=outcome.status)
@@ -1221,6 +1262,24 @@ def _last_supplement(events: list[DossierEvent]) -> dict[str, Any] | None:
         if event.action == Action.SUPPLEMENT_RECEIVED:
             return None
     return None
+
+
+def _result_row(dossier: Dossier, result: DossierResult | None) -> dict[str, Any] | None:
+    """A result with its download address, for the result card and the action cards."""
+    if result is None:
+        return None
+    url = reverse(
+        "backoffice:dossiers:result_file",
+        kwargs={"dossier_code": dossier.code, "result_id": result.pk},
+    )
+    style = {
+        DossierResult.State.DRAFT: "text-bg-warning",
+        DossierResult.State.APPROVED: "text-bg-info",
+        DossierResult.State.RETURNED: "text-bg-secondary",
+        DossierResult.State.ISSUED: "text-bg-success",
+        DossierResult.State.REVOKED: "text-bg-danger",
+    }.get(result.state, "text-bg-light")
+    return {"r": result, "url": url, "badge": style}
 
 
 # --- files and printed forms ----------------------------------------------------------------
@@ -1275,6 +1334,26 @@ def download_file(request: HttpRequest, dossier_code: str, file_id: int) -> File
         content_type=record.content_type,
         as_attachment=record.content_type not in INLINE_TYPES,
         filename=record.original_name,
+    )
+
+
+@officer_required
+@require_safe
+def download_result(request: HttpRequest, dossier_code: str, result_id: int) -> FileResponse:
+    """A result document (draft, returned, approved or issued) of a dossier the officer may
+    see; 404 for anything else, exactly like a missing one."""
+    dossier = _dossier_or_404(request.user, dossier_code)
+    result = dossier_results.find(dossier, result_id)
+    if result is None:
+        raise Http404
+    try:
+        handle = result.issued_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        content_type=result.content_type,
+        filename=f"{result.code}.pdf" if result.code else result.original_name,
     )
 
 

@@ -45,6 +45,11 @@ dossier_patterns = [
     path("<str:dossier_code>/", dossier_views.dossier_detail, name="detail"),
     path("<str:dossier_code>/tep/", dossier_views.upload_files, name="upload"),
     path("<str:dossier_code>/tep/<int:file_id>/", dossier_views.download_file, name="file"),
+    path(
+        "<str:dossier_code>/ket-qua/<int:result_id>/",
+        dossier_views.download_result,
+        name="result_file",
+    ),
     path("<str:dossier_code>/mau-<str:form>.pdf", dossier_views.print_form, name="print"),
 ]
 

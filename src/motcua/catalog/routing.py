@@ -1,9 +1,9 @@
 """Where a procedure's dossiers go in the home province: which centres receive them and which
 agency resolves a dossier received at a given centre.
 
-Shared by online submission (``portal.submission``) and meant for desk reception too (the back
-office's ``_competent_agencies`` / ``_default_competent`` compute the same thing), so that a
-dossier is routed the same way whichever door it came in by. Reads the
+Shared by online submission (``portal.submission``) and desk reception
+(``backoffice.dossier_views``), so that a dossier is routed the same way whichever door it
+came in by. Reads the
 ``ProcedureImplementation`` links (``catalog.services.link_implementations`` and the catalog
 managers' own edits); an agency no longer in force is never offered.
 """

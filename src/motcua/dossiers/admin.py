@@ -12,6 +12,7 @@ from motcua.dossiers.models import (
     DossierComponent,
     DossierEvent,
     DossierFile,
+    DossierResult,
     OutboxMessage,
 )
 
@@ -67,3 +68,14 @@ class DossierFileAdmin(ReadOnlyAdmin):
     list_filter = ["ocr_status", "content_type"]
     search_fields = ["original_name", "=sha256", "=component__dossier__code"]
     raw_id_fields = ["component"]
+
+
+@admin.register(DossierResult)
+class DossierResultAdmin(ReadOnlyAdmin):
+    """Results are read here only: drafts, approvals and issues go through the services."""
+
+    list_display = ["__str__", "dossier", "kind", "state", "number", "issued_at"]
+    list_filter = ["state"]
+    search_fields = ["=code", "=dossier__code", "number", "=sha256"]
+    raw_id_fields = ["dossier"]
+    list_select_related = ["dossier"]

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.roles import READ_ONLY_ROLES
 from motcua.core.permissions import roles_for
+from motcua.core.storage import discard_on_error
 from motcua.core.text import nfc
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, INVALID, DossierError, record_upload
@@ -119,23 +120,35 @@ def store_component_file(component: Any, upload: Any, by: Any, inspected: Inspec
             else DossierFile.OcrStatus.PENDING
         ),
         uploaded_by=by,
+        signature=_signatures(upload, inspected),
     )
     upload.seek(0)
     record.file.save(record.original_name, upload, save=False)
-    try:
+    with discard_on_error(record.file):
         record.save()
         component.digitized = True
         component.page_count = component.files.aggregate(total=Sum("page_count"))["total"] or 0
         component.save(update_fields=["digitized", "page_count"])
         record_upload(component.dossier, record, by)
-    except BaseException:
-        record.file.delete(save=False)
-        raise
     if record.ocr_status == DossierFile.OcrStatus.PENDING:
         from motcua.dossiers.tasks import ocr_file
 
         transaction.on_commit(lambda: ocr_file.delay(record.pk), robust=True)
     return record
+
+
+def _signatures(upload: Any, inspected: Inspected) -> dict:
+    """The digital signatures of an uploaded PDF, checked at reception (issue 6): integrity,
+    signer, time, trusted root, revocation. Nothing for images and Word files."""
+    if inspected.content_type != DossierFile.PDF:
+        return {}
+    from motcua.documents.verification import validate_uploaded_signatures
+
+    upload.seek(0)
+    data = upload.read()
+    if b"/ByteRange" not in data:  # every PDF signature dictionary has one
+        return {}
+    return validate_uploaded_signatures(data)
 
 
 def _check_uploader(dossier: Dossier, by: Any) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.roles import Role
@@ -497,6 +498,10 @@ class DossierFile(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # The digital signatures a PDF carried when it was received (documents.verification.
+    # validate_uploaded_signatures): signed, valid, signer, signed_at, trusted, revoked,
+    # count. Empty for images and Word files.
+    signature = models.JSONField(_("chữ ký số trên tệp"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("tệp thành phần hồ sơ")
@@ -510,6 +515,25 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def signature_label(self) -> str:
+        """One line for the officer: whether the file is signed and whether it checks out."""
+        info = self.signature or {}
+        if not info.get("signed"):
+            return ""
+        signer = info.get("signer") or ""
+        if not info.get("valid"):
+            return str(_("Chữ ký số của %(signer)s không hợp lệ (tệp đã bị sửa)")) % {
+                "signer": signer
+            }
+        if info.get("revoked"):
+            return str(_("Ký số bởi %(signer)s — chứng thư số đã bị thu hồi")) % {"signer": signer}
+        if info.get("trusted"):
+            return str(_("Ký số hợp lệ bởi %(signer)s")) % {"signer": signer}
+        return str(_("Ký số bởi %(signer)s — toàn vẹn, chứng thư số chưa được tin cậy")) % {
+            "signer": signer
+        }
 
 
 class DossierConsultation(models.Model):
@@ -576,3 +600,213 @@ class DossierConsultation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+def result_file_path(instance: DossierResult, filename: str) -> str:
+    """``dossiers/<dossier code>/ket-qua/<uuid>.pdf``: never the uploader's name, which stays
+    in ``original_name``."""
+    import uuid
+
+    return f"dossiers/{instance.dossier.code}/ket-qua/{uuid.uuid4().hex}.pdf"
+
+
+class DossierResult(models.Model):
+    """Kết quả giải quyết: one result document of a dossier (a birth certificate, a licence…),
+    from the specialist's draft through the leader's approval to the records clerk's number.
+
+    Created and changed only by ``dossiers.services`` (submit_draft, approve, return_draft,
+    issue_result). A returned draft keeps its row and the leader's note: history is never
+    deleted. The electronic result code ``<dossier code>-KQ<n>`` (DOMAIN §4) and ``sequence``
+    are given at issue time, so the codes of a dossier's issued results have no gaps; a draft
+    has neither. The stored PDF is the approved content; the copy signed at issue is a new
+    file beside it (``signed_file``), never a rewrite of this one: what the applicant
+    receives is :attr:`issued_file`."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo chờ phê duyệt")
+        APPROVED = "approved", _("Đã phê duyệt, chờ phát hành")
+        RETURNED = "returned", _("Dự thảo bị trả lại")
+        ISSUED = "issued", _("Đã phát hành")
+        REVOKED = "revoked", _("Đã thu hồi")
+
+    # A dossier has at most one result on its way to issue (a draft or an approved one).
+    PENDING = (State.DRAFT, State.APPROVED)
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="results"
+    )
+    sequence = models.PositiveSmallIntegerField(
+        _("số thứ tự kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("n trong mã <mã hồ sơ>-KQ<n>; có khi phát hành."),
+    )
+    # NULL, not "", until issued: many drafts, each code unique (the brief's "codes at issue").
+    code = models.CharField(  # noqa: DJ001
+        _("mã kết quả điện tử"), max_length=80, unique=True, null=True, blank=True
+    )
+    kind = models.CharField(_("loại kết quả"), max_length=255)
+    procedure_result = models.ForeignKey(
+        "catalog.ProcedureResult",
+        verbose_name=_("kết quả theo danh mục"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("tệp kết quả"), upload_to=result_file_path, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100, default="application/pdf")
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("số trang"), default=1)
+    state = models.CharField(
+        _("tình trạng"), max_length=10, choices=State.choices, default=State.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dự thảo"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField(_("trình dự thảo lúc"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phát hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
+    issuing_agency = models.ForeignKey(
+        "organizations.Agency",
+        verbose_name=_("cơ quan phát hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField(
+        _("số văn bản"),
+        max_length=60,
+        blank=True,
+        help_text=_("Số, ký hiệu do văn thư ghi, ví dụ 125/2026/GKS."),
+    )
+    register_number = models.PositiveIntegerField(
+        _("số vào sổ kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("Số thứ tự trong sổ kết quả của cơ quan phát hành, theo năm."),
+    )
+    register_year = models.PositiveSmallIntegerField(_("năm của sổ kết quả"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True, help_text=_("Lý do trả lại dự thảo…"))
+    # The copy signed at issue (PAdES, documents.signing) beside the approved PDF above; empty
+    # for a paper result of an agency without a signing certificate.
+    signed_file = models.FileField(
+        _("tệp kết quả đã ký số"), upload_to=result_file_path, max_length=255, blank=True
+    )
+    signed_sha256 = models.CharField(_("mã băm SHA-256 của bản ký số"), max_length=64, blank=True)
+    signed_size = models.PositiveBigIntegerField(_("dung lượng bản ký số"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("ký số lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả giải quyết")
+        verbose_name_plural = _("kết quả giải quyết")
+        ordering = ["dossier", "drafted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "sequence"], name="result_unique_sequence"),
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(state__in=["draft", "approved"]),
+                name="result_one_pending",
+            ),
+            # One line of the agency's yearly register, one document number (any letter case).
+            models.UniqueConstraint(
+                fields=["issuing_agency", "register_year", "register_number"],
+                name="result_unique_register_line",
+            ),
+            models.UniqueConstraint(
+                Upper("number"),
+                "issuing_agency",
+                "register_year",
+                condition=Q(state__in=["issued", "revoked"]),
+                name="result_unique_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["issued", "revoked"])
+                | (Q(code__isnull=True) & Q(sequence__isnull=True)),
+                name="result_code_at_issue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["issued", "revoked"])
+                | (
+                    Q(code__isnull=False)
+                    & Q(sequence__isnull=False)
+                    & Q(issued_at__isnull=False)
+                    & Q(register_number__isnull=False)
+                ),
+                name="result_issued_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"{self.kind} ({self.get_state_display()})"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state in (self.State.ISSUED, self.State.REVOKED)
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_file)
+
+    @property
+    def issued_file(self) -> Any:
+        """What the applicant receives: the signed copy when there is one."""
+        return self.signed_file if self.signed_file else self.file
+
+    @property
+    def issued_sha256(self) -> str:
+        return self.signed_sha256 or self.sha256
+
+    @property
+    def issued_size(self) -> int:
+        return self.signed_size or self.size
+
+
+class ResultRegisterCounter(models.Model):
+    """The per-agency yearly sequence of the result register (sổ đăng ký kết quả): the
+    records clerk's ``register_number``, taken like dossier codes by one atomic upsert."""
+
+    agency = models.ForeignKey("organizations.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bộ đếm sổ kết quả")
+        verbose_name_plural = _("bộ đếm sổ kết quả")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="result_counter_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last}"

@@ -20,7 +20,8 @@ Vietnam time, dates as "ngày dd tháng mm năm yyyy" and times as "HH giờ MM 
 PDFs are rendered by WeasyPrint from the templates in ``templates/dossiers/forms/`` with the
 stylesheet ``static/motcua/forms.css`` (A4, DejaVu Serif: Debian ``fonts-dejavu-core``; at run
 time WeasyPrint needs Pango, Debian ``libpango-1.0-0`` and ``libpangoft2-1.0-0``). Each form
-carries a QR code (segno, inline SVG) of the dossier code.
+carries a QR code (segno, inline SVG) of the public lookup page with the dossier code filled
+in (``lookup_url``, based on ``MOTCUA_PUBLIC_URL``).
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -124,6 +128,13 @@ def _moment_from_data(value: Any) -> dt.datetime | None:
         except ValueError:
             return None
     return None
+
+
+def lookup_url(code: str) -> str:
+    """The public lookup page with the dossier code filled in (the QR code of every form):
+    scanning it asks only for the last four digits of the applicant's phone or ID number."""
+    path = reverse("portal:lookup")
+    return f"{settings.MOTCUA_PUBLIC_URL}{path}?{urlencode({'ma': code})}"
 
 
 def qr_svg(text: str) -> SafeString:
@@ -293,7 +304,7 @@ def _base_context(dossier: Dossier) -> dict[str, Any]:
         "dossier": dossier,
         "applicant": _applicant(dossier),
         "procedure": _procedure(dossier),
-        "qr": qr_svg(dossier.code),
+        "qr": qr_svg(lookup_url(dossier.code)),
     }
 
 

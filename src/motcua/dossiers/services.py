@@ -46,6 +46,7 @@ from motcua.dossiers.steps import (
     step_due,
 )
 from motcua.dossiers.transitions import (
+    APPLICANT,
     TABLE,
     Action,
     acts_at_consulted_agency,
@@ -216,6 +217,8 @@ def _actor_role(
         raise DossierError(_("Cần đăng nhập để thao tác trên hồ sơ."), FORBIDDEN)
     if acts_at_consulted_agency(action):
         return _consulted_role(dossier, action, by, consultation_id)
+    if APPLICANT in transition.roles and is_applicant(dossier, by):
+        return APPLICANT, dossier.receiving_agency
     held: dict[int, set[str]] = {}
     for role in transition.roles:
         place = (
@@ -229,6 +232,17 @@ def _actor_role(
         _("Bạn không có vai trò được phép “%(action)s” với hồ sơ này.")
         % {"action": transition.label},
         FORBIDDEN,
+    )
+
+
+def is_applicant(dossier: Dossier, user: Any) -> bool:
+    """Whether ``user`` is the dossier's own applicant acting on the portal: its linked
+    account, active, and not an officer's (an officer acts under his roles, never as one)."""
+    return bool(
+        dossier.applicant_user_id
+        and dossier.applicant_user_id == getattr(user, "pk", None)
+        and user.is_active
+        and not user.is_officer
     )
 
 
@@ -396,6 +410,16 @@ def _record(
         "NgayHenTra": _portal_time(dossier.due_at),
         "GhiChu": note,
     }
+    if (data or {}).get("result_code"):
+        # The issued result as the national portal lists it (DOMAIN §12); its file's address
+        # comes with the public verification page (issue 6).
+        payload["KetQua"] = [
+            {
+                "TenGiayTo": data["result_kind"],
+                "MaGiayToKetQua": data["result_code"],
+                "SoKyHieu": data.get("result_number", ""),
+            }
+        ]
     messages = [("national_portal", payload), ("statistics", payload)]
     if str(action) in NOTIFY_APPLICANT:
         contact = {"Email": dossier.applicant_email, "DienThoai": dossier.applicant_phone}
@@ -720,11 +744,16 @@ def _request_supplement(
     return {"items": list(items), "supplement_count": dossier.supplement_count}
 
 
-def _supplement_received(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) -> dict[str, Any]:
+def _supplement_received(
+    dossier: Dossier, *, at: dt.datetime, supplied: list | None = None, **_kwargs: Any
+) -> dict[str, Any]:
+    """The missing documents came (at the desk, or online from the applicant: ``supplied``
+    lists the files attached, recorded in the event); the clock restarts."""
+    extra = {"supplied": list(supplied)} if supplied else {}
     if dossier.received_at is None:
         # Guidance at reception: back to the desk's check, the dossier was never received.
         dossier.status = Status.SUBMITTED
-        return {"back_to": Status.SUBMITTED}
+        return {"back_to": Status.SUBMITTED, **extra}
     open_pauses = list(dossier.pauses.filter(ended_at__isnull=True))
     dossier.pauses.filter(ended_at__isnull=True).update(ended_at=at)
     dossier.paused_since = None
@@ -738,7 +767,7 @@ def _supplement_received(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) -
         # An appointment entered by hand stops with the clock too.
         dossier.due_at = _shift(dossier.due_at, paused, calendar)
     recompute_due(dossier, at)
-    data: dict[str, Any] = {"back_to": Status.PROCESSING, "due_at": dossier.due_at}
+    data: dict[str, Any] = {"back_to": Status.PROCESSING, "due_at": dossier.due_at, **extra}
     if dossier.step_due_at is not None:
         due = _shift(dossier.step_due_at, paused, calendar)
         dossier.step_due_at = min(due, dossier.due_at) if dossier.due_at else due
@@ -812,10 +841,21 @@ def _confirm_withdrawal(dossier: Dossier, *, at: dt.datetime, **_kwargs: Any) ->
 
 
 def _submit_draft(
-    dossier: Dossier, *, by: Any, at: dt.datetime, assignee_id: Any = None, **_kwargs: Any
+    dossier: Dossier,
+    *,
+    by: Any,
+    at: dt.datetime,
+    assignee_id: Any = None,
+    result_file: Any = None,
+    result_kind: Any = "",
+    **_kwargs: Any,
 ) -> dict[str, Any]:
-    """The specialist submits the draft result: the dossier goes to the approval step (the
-    next step held by a leader, else simply the next step; it stays at the last step)."""
+    """The specialist submits the draft result — a PDF (``result_file``, checked by its
+    content) and its kind (``result_kind``; the procedure's only published result when
+    blank) — and the dossier goes to the approval step (the next step held by a leader, else
+    simply the next step; it stays at the last step). One draft at a time."""
+    from motcua.dossiers import results
+
     _check_assignee(dossier, by)
     if dossier.result_state:
         raise DossierError(_("Đã có dự thảo đang chờ phê duyệt."), CONFLICT)
@@ -829,12 +869,15 @@ def _submit_draft(
             % {"agencies": ", ".join(c.agency.name for c in waiting)},
             CONFLICT,
         )
-    dossier.result_state = "draft"
-    data: dict[str, Any] = {"draft_from_step": dossier.current_step}
+    kind = results.clean_kind(dossier, result_kind)
     plan = process_plan(dossier)
     target = draft_target(plan, dossier.current_step)
+    user = _optional_user(dossier, assignee_id, plan, target) if target is not None else None
+    # Every refusal above comes before the file is read and stored.
+    result = results.create_draft(dossier, result_file, kind, by, at)
+    dossier.result_state = "draft"
+    data: dict[str, Any] = {"draft_from_step": dossier.current_step, **results.event_data(result)}
     if target is not None:
-        user = _optional_user(dossier, assignee_id, plan, target)
         data.update(_move_to_step(dossier, target, user, at, plan))
     return data
 
@@ -845,47 +888,69 @@ def _approve(
     """A leader approves the draft. When the next step is another leader's (approval at two
     levels), the draft goes up to it; otherwise the result is approved and the dossier goes
     to the records clerk's step (else simply the next step)."""
+    from motcua.dossiers import results
+
     if dossier.result_state != "draft":
         raise DossierError(_("Chưa có dự thảo kết quả để phê duyệt."), CONFLICT)
     _check_step_holder(dossier, by, LEADER_ROLES)
+    result = results.require_pending(dossier, results.State.DRAFT)
     plan = process_plan(dossier)
     target, approved = approval_target(plan, dossier.current_step)
+    user = _optional_user(dossier, assignee_id, plan, target) if target is not None else None
     if approved:
         dossier.result_state = "approved"
-    data: dict[str, Any] = {"approved": approved}
+        results.approve(result, by, at)
+    data: dict[str, Any] = {"approved": approved, **results.event_data(result)}
     if target is not None:
-        user = _optional_user(dossier, assignee_id, plan, target)
         data.update(_move_to_step(dossier, target, user, at, plan))
     return data
 
 
-def _return_draft(dossier: Dossier, *, by: Any, at: dt.datetime, **_kwargs: Any) -> dict:
-    """The draft goes back to the step it was submitted from, to the officer who wrote it."""
+def _return_draft(dossier: Dossier, *, by: Any, at: dt.datetime, note: str, **_kwargs: Any) -> dict:
+    """The draft goes back, with the leader's reason, to the step it was submitted from, to
+    the officer who wrote it. The returned draft keeps its row (history is never deleted);
+    the specialist submits a new one."""
+    from motcua.dossiers import results
+
     if dossier.result_state != "draft":
         raise DossierError(_("Chưa có dự thảo kết quả để trả lại."), CONFLICT)
     _check_step_holder(dossier, by, LEADER_ROLES)
     dossier.result_state = ""
+    data: dict[str, Any] = {}
+    result = results.pending(dossier)
+    if result is not None:  # a draft submitted before results were stored has no row
+        results.return_draft(result, by, at, note)
+        data.update(results.event_data(result))
     submitted = dossier.events.filter(action=Action.SUBMIT_DRAFT).order_by("-seq").first()
     position = (submitted.data or {}).get("draft_from_step") if submitted else None
     plan = process_plan(dossier)
     if not isinstance(position, int) or not 1 <= position <= len(plan):
-        return {}
+        return data
     if position == dossier.current_step:
-        return {}
+        return data
     author = submitted.actor if submitted.actor and submitted.actor.is_active else None
     if author is not None and plan[position - 1].role not in roles_for(
         author, dossier.competent_agency_id
     ):
         author = None
-    return _move_to_step(dossier, position, author, at, plan)
+    return {**data, **_move_to_step(dossier, position, author, at, plan)}
 
 
-def _issue_result(dossier: Dossier, *, by: Any, at: dt.datetime, **_kwargs: Any) -> dict:
+def _issue_result(
+    dossier: Dossier, *, by: Any, at: dt.datetime, result_number: Any = "", **_kwargs: Any
+) -> dict:
+    """The records clerk enters the approved result in the agency's register, gives it its
+    document number (typed, or ``<register number>/<year>/<agency code>``) and its electronic
+    code ``<dossier code>-KQ<n>``; the dossier is resolved (status 9)."""
+    from motcua.dossiers import results
+
     if dossier.result_state != "approved":
         raise DossierError(_("Kết quả chưa được lãnh đạo phê duyệt."), CONFLICT)
     _check_step_holder(dossier, by, frozenset({Role.RECORDS_CLERK}))
+    result = results.require_pending(dossier, results.State.APPROVED)
+    results.issue(result, dossier, by, at, result_number)
     dossier.resolved_at = at
-    return _close_steps(dossier, at)
+    return {**results.event_data(result), **_close_steps(dossier, at)}
 
 
 # --- consultation of cooperating agencies (liên thông) -----------------------------------
@@ -1003,7 +1068,10 @@ def _return_result(
     if dossier.result_delivery != ResultDelivery.POST and not (receiver_name and receiver_id):
         raise DossierError(_("Cần ghi họ tên và số giấy tờ của người nhận kết quả."))
     dossier.returned_at = at
-    return {"receiver_name": receiver_name, "receiver_id": receiver_id}
+    issued = list(
+        dossier.results.filter(state="issued").order_by("sequence").values_list("code", flat=True)
+    )
+    return {"receiver_name": receiver_name, "receiver_id": receiver_id, "result_codes": issued}
 
 
 HANDLERS = {

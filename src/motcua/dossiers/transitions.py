@@ -8,6 +8,10 @@ working day before the deadline") are checked by the service that performs the a
 Where a role is held: desk roles at the receiving centre, every other role at the competent
 agency — except for the actions in ``AT_CONSULTED_AGENCY`` (answering a consultation), whose
 roles are held at the agency that was consulted.
+
+``APPLICANT`` is not an officer role but the dossier's own applicant (its ``applicant_user``, an
+active citizen or business account): on the portal he answers a supplement request with the
+missing documents and asks to withdraw his dossier (the desk still confirms the withdrawal).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ class Transition:
     action: Action
     sources: frozenset[Status]
     target: Status | None  # None: the status does not change (a step inside processing)
-    roles: frozenset[Role]
+    roles: frozenset[Role | str]  # officer roles, and APPLICANT
     label: Promise
     needs_note: bool = False
 
@@ -62,6 +66,8 @@ DESK = frozenset({R.RECEPTION_OFFICER})
 LEADERS = frozenset({R.UNIT_LEADER, R.AGENCY_LEADER})
 HANDLERS = frozenset({R.SPECIALIST, R.UNIT_LEADER, R.AGENCY_LEADER})
 OPEN = frozenset({S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.PAYMENT})
+# The dossier's applicant acting on the portal (a pseudo-role: never held at an agency).
+APPLICANT = "applicant"
 
 _ROWS = [
     # action, from statuses, to status (None: unchanged), roles, label, needs a note
@@ -93,7 +99,14 @@ _ROWS = [
         _("Yêu cầu bổ sung hồ sơ"),
         True,
     ),
-    (Action.SUPPLEMENT_RECEIVED, {S.SUPPLEMENT}, None, DESK, _("Nhận giấy tờ bổ sung"), False),
+    (
+        Action.SUPPLEMENT_RECEIVED,
+        {S.SUPPLEMENT},
+        None,
+        DESK | {APPLICANT},
+        _("Nhận giấy tờ bổ sung"),
+        False,
+    ),
     (
         Action.REQUIRE_PAYMENT,
         {S.RECEIVED, S.PROCESSING},
@@ -116,7 +129,7 @@ _ROWS = [
         Action.REQUEST_WITHDRAWAL,
         OPEN | {S.SUBMITTED},
         S.WITHDRAWAL,
-        DESK,
+        DESK | {APPLICANT},
         _("Ghi nhận yêu cầu rút hồ sơ"),
         True,
     ),
@@ -165,7 +178,7 @@ RECEIVING_ROLES = frozenset({R.RECEPTION_OFFICER, R.CENTRE_DIRECTOR})
 AT_CONSULTED_AGENCY = frozenset({Action.ANSWER_CONSULTATION})
 
 
-def acts_at_receiving_agency(role: Role) -> bool:
+def acts_at_receiving_agency(role: Role | str) -> bool:
     return role in RECEIVING_ROLES
 
 
@@ -173,7 +186,7 @@ def acts_at_consulted_agency(action: Action) -> bool:
     return action in AT_CONSULTED_AGENCY
 
 
-def allowed(status: Status, action: Action, role: Role) -> bool:
+def allowed(status: Status, action: Action, role: Role | str) -> bool:
     """Whether the table lets ``role`` take ``action`` on a dossier in ``status``."""
     transition = TABLE[action]
     return status in transition.sources and role in transition.roles

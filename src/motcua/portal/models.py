@@ -12,6 +12,10 @@
   member procedure at its competent agency.
 * ``GroupApplication`` — one citizen's application to a group: shared data entered once, one
   member draft per procedure, one tracking page.
+* ``WarehouseDocument`` — the personal data warehouse (kho dữ liệu): documents the user stored,
+  files of his dossiers and electronic results issued to him; new dossiers reuse them.
+* ``SupplementFile`` — a file uploaded online to answer a supplement request, kept aside until
+  the answer is sent.
 """
 
 from __future__ import annotations
@@ -290,6 +294,14 @@ class DraftFile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    warehouse_document = models.ForeignKey(
+        "portal.WarehouseDocument",
+        verbose_name=_("giấy tờ trong kho dữ liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     from_warehouse = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(_("loại nội dung"), max_length=100)
@@ -313,3 +325,162 @@ class DraftFile(models.Model):
 def slot_key(document_id: Any, is_extra: bool = False) -> str:
     """The name of a component slot in forms: ``doc-<id>`` or ``extra``."""
     return "extra" if is_extra else f"doc-{document_id}"
+
+
+# --- the personal data warehouse and answers to supplement requests ---------------------------
+class WarehouseKind(models.TextChoices):
+    """Where a document of the warehouse comes from (Decree 45/2020: kho quản lý dữ liệu điện
+    tử của tổ chức, cá nhân)."""
+
+    PERSONAL = "personal", _("Giấy tờ tự lưu")
+    DOSSIER_FILE = "dossier_file", _("Giấy tờ đã nộp trong hồ sơ")
+    RESULT = "result", _("Kết quả giải quyết điện tử")
+
+
+def warehouse_file_path(instance: WarehouseDocument, filename: str) -> str:
+    """``warehouse/<owner id>/<uuid>.<ext>``: the extension follows the detected content."""
+    from motcua.dossiers.models import DossierFile
+
+    extension = DossierFile.EXTENSIONS.get(instance.content_type, "bin")
+    return f"warehouse/{instance.owner_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class WarehouseDocument(models.Model):
+    """A document in a citizen's or business's personal data warehouse (kho dữ liệu): one he
+    stored himself (``file``), a file of one of his dossiers (``source_file``) or an electronic
+    result issued to him (``source_result``). The warehouse is the one list a new online
+    dossier picks reused documents from.
+
+    Deleting sets ``deleted_at``: a document he stored himself also loses its content; a
+    dossier file or an issued result stays in the dossier (a legal record) and is only hidden
+    from the warehouse — and never comes back by itself."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chủ sở hữu"),
+        on_delete=models.CASCADE,
+        related_name="warehouse_documents",
+    )
+    kind = models.CharField(_("nguồn"), max_length=15, choices=WarehouseKind.choices)
+    title = models.CharField(_("tên giấy tờ"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=warehouse_file_path, max_length=255, blank=True)
+    source_file = models.ForeignKey(
+        "dossiers.DossierFile",
+        verbose_name=_("tệp trong hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source_result = models.ForeignKey(
+        "dossiers.DossierResult",
+        verbose_name=_("kết quả giải quyết"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ nguồn"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("số trang"), default=1)
+    created_at = models.DateTimeField(_("lưu lúc"))
+    deleted_at = models.DateTimeField(_("xóa lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ trong kho dữ liệu")
+        verbose_name_plural = _("kho dữ liệu cá nhân")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["owner", "-created_at"],
+                condition=Q(deleted_at__isnull=True),
+                name="warehouse_owner_recent",
+            )
+        ]
+        constraints = [
+            # One copy of a content in a warehouse (a reused file is not listed twice).
+            models.UniqueConstraint(
+                fields=["owner", "sha256"],
+                condition=Q(deleted_at__isnull=True),
+                name="warehouse_unique_content",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "source_file"],
+                condition=Q(source_file__isnull=False),
+                name="warehouse_unique_source_file",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "source_result"],
+                condition=Q(source_result__isnull=False),
+                name="warehouse_unique_source_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_personal(self) -> bool:
+        return self.kind == WarehouseKind.PERSONAL
+
+
+def supplement_file_path(instance: SupplementFile, filename: str) -> str:
+    from motcua.dossiers.models import DossierFile
+
+    extension = DossierFile.EXTENSIONS.get(instance.content_type, "bin")
+    return f"supplements/{instance.dossier_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class SupplementFile(models.Model):
+    """A file the applicant uploaded online for one item of a supplement request, kept aside
+    until he sends the answer: then every file enters the dossier in one transaction with the
+    "supplement received" event (``portal.tracking.send_supplement``)."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    request_seq = models.PositiveIntegerField(_("yêu cầu bổ sung (số thứ tự sự kiện)"))
+    item = models.PositiveSmallIntegerField(_("giấy tờ được yêu cầu (thứ tự)"))
+    item_name = models.TextField(_("tên giấy tờ được yêu cầu"))
+    file = models.FileField(_("tệp"), upload_to=supplement_file_path, max_length=255, blank=True)
+    warehouse_document = models.ForeignKey(
+        WarehouseDocument,
+        verbose_name=_("lấy từ kho dữ liệu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("số trang"), default=1)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp bổ sung đang chuẩn bị")
+        verbose_name_plural = _("tệp bổ sung đang chuẩn bị")
+        ordering = ["dossier", "item", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -7,7 +7,8 @@ The rules kept here:
   (``catalog.routing.online_refusal``); the centre may be any one that receives the procedure,
   whatever the applicant's residence; the competent agency follows from the centre;
 * a file is accepted by its content (``dossiers.files.inspect_upload``: PDF, JPEG, PNG, DOCX,
-  size limit), or taken from the applicant's earlier dossiers (data warehouse, marked reused);
+  size limit), or taken from the applicant's data warehouse (``portal.warehouse``: his stored
+  documents, his earlier dossiers' files, his electronic results; marked reused);
 * **one dossier per draft**: submission locks the draft's row; a draft that already produced a
   dossier answers with that dossier (double click, retry after a timeout). The review page
   carries the draft's token, renewed by every change: a page older than the last change cannot
@@ -46,6 +47,7 @@ from motcua.catalog.routing import (
 )
 from motcua.core import worktime
 from motcua.core.calendars import calendar_for
+from motcua.core.storage import discard_on_error, open_stored
 from motcua.dossiers.files import inspect_upload, max_upload_bytes, store_component_file
 from motcua.dossiers.models import Dossier, DossierFile, ResultDelivery, Status
 from motcua.dossiers.services import (
@@ -264,7 +266,11 @@ class Slot:
 def slots_of(draft: SubmissionDraft) -> list[Slot]:
     """Every published document of the draft's sub-case with its files, then the extra
     documents the applicant added."""
-    files = list(draft.files.select_related("source_file").order_by("uploaded_at", "id"))
+    files = list(
+        draft.files.select_related("source_file", "warehouse_document").order_by(
+            "uploaded_at", "id"
+        )
+    )
     slots = [
         Slot(f"doc-{d.pk}", d.name, d, [f for f in files if f.document_id == d.pk], d.group_title)
         for d in documents_of(draft.procedure, draft.subcase_code)
@@ -352,13 +358,10 @@ def add_upload(draft: SubmissionDraft, key: str, upload: Any, extra_name: str = 
         )
         upload.seek(0)
         record.file.save(record.original_name, upload, save=False)
-        try:
+        with discard_on_error(record.file):
             record.save()
             locked.renew_token()
             locked.save(update_fields=["token", "updated_at"])
-        except BaseException:
-            record.file.delete(save=False)
-            raise
     return record
 
 
@@ -369,30 +372,18 @@ def _duplicate(draft: SubmissionDraft, document: Any, key: str, sha256: str) -> 
     return same.filter(document=document).exists()
 
 
-def warehouse_files(user: Any) -> QuerySet[DossierFile]:
-    """The personal data warehouse as far as it exists today: the files of the user's own
-    earlier dossiers (as applicant), newest first. Electronic results join it when the
-    results module stores them."""
-    return (
-        DossierFile.objects.filter(component__dossier__applicant_user=user)
-        .select_related("component__dossier")
-        .order_by("-uploaded_at", "-id")
-    )
-
-
 def add_from_warehouse(
-    draft: SubmissionDraft, key: str, file_id: Any, user: Any, extra_name: str = ""
+    draft: SubmissionDraft, key: str, document_id: Any, user: Any, extra_name: str = ""
 ) -> DraftFile:
-    """Reuse a file of the user's earlier dossier for slot ``key`` (marked reused and taken
-    from the warehouse when the dossier is created)."""
+    """Reuse a document of the user's data warehouse (``portal.warehouse``) for slot ``key``;
+    the component is marked reused and taken from the warehouse when the dossier is created."""
+    from motcua.portal import warehouse
+
     document = _slot_document(draft, key)
-    try:
-        source = warehouse_files(user).filter(pk=int(file_id)).first()
-    except (TypeError, ValueError):
-        source = None
+    source = warehouse.document_of(user, document_id)
     if source is None:
-        raise DossierError(_("Không tìm thấy tệp này trong kho dữ liệu của bạn."))
-    name = _extra_name(key, extra_name or (source.component.name if key == "extra" else ""))
+        raise DossierError(_("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn."))
+    name = _extra_name(key, extra_name or (source.title if key == "extra" else ""))
     with transaction.atomic():
         locked = _editable(draft)
         _check_room(locked)
@@ -403,7 +394,7 @@ def add_from_warehouse(
             document=document,
             document_name=document.name if document else name,
             is_extra=document is None,
-            source_file=source,
+            warehouse_document=source,
             from_warehouse=True,
             original_name=source.original_name,
             content_type=source.content_type,
@@ -440,14 +431,14 @@ def _delete_file(item: DraftFile) -> None:
 
 def _open(item: DraftFile) -> File | None:
     """The content of a draft file (uploaded, or the warehouse original), or ``None``."""
+    if not item.file and item.warehouse_document_id:
+        from motcua.portal import warehouse
+
+        document = item.warehouse_document
+        return None if document.deleted_at else warehouse.open_content(document)
+    # ``source_file``: drafts made before the warehouse had its own list.
     stored = item.file if item.file else (item.source_file.file if item.source_file else None)
-    if not stored:
-        return None
-    try:
-        handle = stored.storage.open(stored.name, "rb")
-    except OSError:
-        return None
-    return File(handle, name=item.original_name)
+    return open_stored(stored, item.original_name)
 
 
 # --- the automatic technical check -----------------------------------------------------------
@@ -504,7 +495,7 @@ def _shared_post(form_data: dict[str, Any]) -> dict[str, Any]:
 def _file_problems(draft: SubmissionDraft) -> list[str]:
     problems = []
     valid_documents = {d.pk for d in documents_of(draft.procedure, draft.subcase_code)}
-    for item in draft.files.select_related("source_file"):
+    for item in draft.files.select_related("source_file", "warehouse_document"):
         label = {"name": item.original_name}
         if not item.is_extra and item.document_id not in valid_documents:
             problems.append(
@@ -546,7 +537,10 @@ def submit_draft(draft_id: Any, user: Any, token: str, *, at: dt.datetime | None
     its dossier."""
     with transaction.atomic():
         draft = (
-            SubmissionDraft.objects.select_for_update()
+            # Lock the draft row only: with select_related, a bare FOR UPDATE would also lock
+            # the procedure and agency rows that every concurrent submission references
+            # (deadlocks with the inserts' key-share locks, found by bench/bench_submission.py).
+            SubmissionDraft.objects.select_for_update(of=("self",))
             .filter(pk=draft_id, owner=user)
             .select_related("procedure", "receiving_agency", "competent_agency")
             .first()
@@ -583,7 +577,11 @@ def _components(draft: SubmissionDraft) -> list[tuple[ComponentInput, list[Draft
     """One component per document with files, in the order of the catalog, then the extra
     items by name."""
     grouped: OrderedDict[Any, tuple[ComponentInput, list[DraftFile]]] = OrderedDict()
-    files = list(draft.files.select_related("source_file").order_by("uploaded_at", "id"))
+    files = list(
+        draft.files.select_related("source_file", "warehouse_document").order_by(
+            "uploaded_at", "id"
+        )
+    )
     for document in documents_of(draft.procedure, draft.subcase_code):
         mine = [f for f in files if not f.is_extra and f.document_id == document.pk]
         if mine:

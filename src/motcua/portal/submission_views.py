@@ -212,17 +212,10 @@ def _step_form(request: HttpRequest, draft: SubmissionDraft, context: dict) -> H
 
 
 def _warehouse_choices(user: Any) -> list[tuple[int, str]]:
-    rows = []
-    for item in svc.warehouse_files(user)[:WAREHOUSE_CHOICES]:
-        dossier = item.component.dossier
-        rows.append(
-            (
-                item.pk,
-                f"{item.original_name} — {item.component.name[:50]} ({dossier.code}, "
-                f"{item.uploaded_at:%d/%m/%Y})",
-            )
-        )
-    return rows
+    """The documents of the user's data warehouse a component may reuse."""
+    from motcua.portal import warehouse
+
+    return [(d.pk, warehouse.label(d)) for d in warehouse.reusable(user)[:WAREHOUSE_CHOICES]]
 
 
 def _documents_post(request: HttpRequest, draft: SubmissionDraft) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from motcua.portal import lookup_views, tracking_views, views, warehouse_views
 from motcua.portal import submission_views as submit
-from motcua.portal import views
 
 app_name = "portal"
 
@@ -37,5 +37,34 @@ urlpatterns = [
         "nop-truc-tuyen/bo-ho-so/<uuid:application_id>/<slug:step>/",
         submit.group_step,
         name="group_step",
+    ),
+    # Following a dossier: my dossiers, the public lookup, the personal data warehouse.
+    path("ho-so-cua-toi/", tracking_views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<str:code>/", tracking_views.dossier_detail, name="my_dossier"),
+    path("ho-so-cua-toi/<str:code>/bo-sung/", tracking_views.supplement, name="my_supplement"),
+    path("ho-so-cua-toi/<str:code>/rut-ho-so/", tracking_views.withdraw, name="my_withdraw"),
+    path("ho-so-cua-toi/<str:code>/giay-tiep-nhan.pdf", tracking_views.receipt, name="my_receipt"),
+    path(
+        "ho-so-cua-toi/<str:code>/tep/<int:file_id>/",
+        tracking_views.download_file,
+        name="my_file",
+    ),
+    path(
+        "ho-so-cua-toi/<str:code>/ket-qua/<str:result_code>/",
+        tracking_views.download_result,
+        name="my_result",
+    ),
+    path("tra-cuu/", lookup_views.lookup_page, name="lookup"),
+    path("kho-du-lieu/", warehouse_views.warehouse_page, name="warehouse"),
+    path(
+        "kho-du-lieu/<int:document_id>/tai-ve/",
+        warehouse_views.download,
+        name="warehouse_download",
+    ),
+    path("kho-du-lieu/<int:document_id>/xoa/", warehouse_views.delete, name="warehouse_delete"),
+    path(
+        "kho-du-lieu/<int:document_id>/hien-lai/",
+        warehouse_views.restore,
+        name="warehouse_restore",
     ),
 ]

@@ -14,14 +14,18 @@ from typing import Any
 
 from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,8 +33,9 @@ from motcua.accounts.identity import mask_if_personal_id
 from motcua.api.errors import problem
 from motcua.api.permissions import IsVerifiedOfficer
 from motcua.catalog.models import Channel
+from motcua.dossiers import results as result_docs
 from motcua.dossiers import selectors
-from motcua.dossiers.models import Dossier, ResultDelivery, Status
+from motcua.dossiers.models import Dossier, DossierResult, ResultDelivery, Status
 from motcua.dossiers.services import CONFLICT, FORBIDDEN, INVALID, DossierError, perform
 from motcua.dossiers.transitions import TABLE, Action, Transition
 
@@ -246,6 +251,11 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.DictField(required=False, help_text="Lỗi theo từng trường")
 
 
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file sent in a multipart request (the schema says binary, not a URI)."""
+
+
 class DossierActionSerializer(serializers.Serializer):
     note = serializers.CharField(
         allow_blank=True,
@@ -293,6 +303,33 @@ class DossierActionSerializer(serializers.Serializer):
     )
     receiver_name = serializers.CharField(required=False, help_text="return_result")
     receiver_id = serializers.CharField(required=False, help_text="return_result")
+    result_file = UploadField(
+        required=False,
+        allow_empty_file=False,
+        help_text=(
+            "submit_draft (bắt buộc): tệp PDF dự thảo kết quả, gửi dạng multipart/form-data; "
+            "kiểm tra theo nội dung (PDF đọc được, không mã hóa, không chứa mã lệnh, trong "
+            "giới hạn dung lượng)"
+        ),
+    )
+    result_kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=(
+            "submit_draft: loại kết quả, ví dụ “Giấy khai sinh”; để trống khi thủ tục chỉ "
+            "công bố một kết quả"
+        ),
+    )
+    result_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text=(
+            "issue_result: số, ký hiệu văn bản do văn thư ghi; để trống thì là "
+            "<số vào sổ kết quả>/<năm>/<mã cơ quan>"
+        ),
+    )
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -485,6 +522,9 @@ ACTION_PARAMS = (
     "consulted_agency",
     "allotment_days",
     "consultation_id",
+    "result_file",
+    "result_kind",
+    "result_number",
 )
 
 
@@ -494,7 +534,9 @@ ACTION_PARAMS = (
     description=(
         "Cùng quy tắc với giao diện cán bộ. 403: vai trò không được phép; 409: trạng thái "
         "không cho phép hoặc expected_revision đã cũ; 422: thiếu hoặc sai dữ liệu. Thành công "
-        "trả chi tiết hồ sơ sau thao tác. Phiên cookie cần kèm X-CSRFToken."
+        "trả chi tiết hồ sơ sau thao tác. Phiên cookie cần kèm X-CSRFToken. submit_draft "
+        "gửi dạng multipart/form-data với tệp PDF dự thảo trong result_file; các thao tác "
+        "khác gửi JSON (hoặc multipart)."
     ),
     parameters=[
         CODE,
@@ -506,10 +548,14 @@ ACTION_PARAMS = (
             description="Thao tác",
         ),
     ],
-    request=DossierActionSerializer,
+    request={
+        "application/json": DossierActionSerializer,
+        "multipart/form-data": DossierActionSerializer,
+    },
     responses={200: DossierSerializer, **_errors(400, 403, 404, 409, 422)},
 )
 @api_view(["POST"])
+@parser_classes([JSONParser, MultiPartParser])
 @permission_classes([IsVerifiedOfficer])
 def dossier_action(request: Request, code: str, action: str) -> Response:
     if action not in ACTIONS:
@@ -533,3 +579,129 @@ def dossier_action(request: Request, code: str, action: str) -> Response:
     except DossierError as error:
         return problem(ERROR_STATUS.get(error.kind, 422), error.message)
     return _detail(request, code)
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+class DossierResultFileSerializer(serializers.Serializer):
+    name = serializers.CharField(source="original_name", help_text="Tên tệp khi tải lên")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Byte")
+    pages = serializers.IntegerField(source="page_count")
+    sha256 = serializers.CharField()
+
+
+class DossierResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Mã kết quả điện tử <mã hồ sơ>-KQ<n>; null cho tới khi phát hành",
+    )
+    kind = serializers.CharField(help_text="Loại kết quả, ví dụ Giấy khai sinh")
+    state = serializers.ChoiceField(
+        choices=DossierResult.State.values,
+        help_text=(
+            "draft: dự thảo chờ phê duyệt; approved: đã phê duyệt, chờ phát hành; returned: "
+            "dự thảo bị trả lại; issued: đã phát hành; revoked: đã thu hồi"
+        ),
+    )
+    state_label = serializers.CharField(source="get_state_display")
+    number = serializers.CharField(help_text="Số, ký hiệu văn bản; rỗng cho tới khi phát hành")
+    register_number = serializers.IntegerField(
+        allow_null=True, help_text="Số thứ tự trong sổ kết quả của cơ quan phát hành"
+    )
+    register_year = serializers.IntegerField(allow_null=True)
+    issuing_agency = serializers.CharField(
+        source="issuing_agency.code", allow_null=True, default=None
+    )
+    drafted_at = serializers.DateTimeField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    issued_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(help_text="Lý do trả lại dự thảo")
+    file = DossierResultFileSerializer(source="*")
+    download_url = serializers.SerializerMethodField(help_text="Địa chỉ tải tệp PDF")
+
+    def get_download_url(self, obj: DossierResult) -> str:
+        path = reverse(
+            "api:dossier-result-file",
+            kwargs={"code": obj.dossier.code, "result": obj.code or str(obj.pk)},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+RESULT = OpenApiParameter(
+    "result",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Mã kết quả (<mã hồ sơ>-KQ<n>) hoặc id (dự thảo chưa có mã)",
+)
+
+
+@extend_schema(
+    operation_id="dossiers_results",
+    summary="Các kết quả giải quyết của hồ sơ",
+    description=(
+        "Mọi kết quả, kể cả dự thảo đang chờ và dự thảo bị trả lại (giữ lại trong lịch sử), "
+        "theo thứ tự trình. Mã kết quả có khi văn thư phát hành."
+    ),
+    parameters=[CODE],
+    responses={200: DossierResultSerializer(many=True), **_errors(403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsVerifiedOfficer])
+def dossier_results(request: Request, code: str) -> Response:
+    dossier = selectors.find_dossier(request.user, code)
+    if dossier is None:
+        return problem(404, NOT_FOUND.format(code=code))
+    rows = result_docs.of_dossier(dossier).select_related("dossier")
+    return Response(DossierResultSerializer(rows, many=True, context={"request": request}).data)
+
+
+class _AnyAccept(BaseContentNegotiation):
+    """The file endpoint answers a PDF whatever the client accepts, and its problems in JSON:
+    the client's Accept header (often application/pdf) must not turn them into a 406."""
+
+    def select_parser(self, request: Request, parsers: list) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
+        return renderers[0], renderers[0].media_type
+
+
+def _negotiated_by(negotiation: type) -> Any:
+    """Like DRF's ``@renderer_classes``: the content negotiation of one function view."""
+
+    def decorate(func: Any) -> Any:
+        func.content_negotiation_class = negotiation
+        return func
+
+    return decorate
+
+
+@extend_schema(
+    operation_id="dossiers_result_file",
+    summary="Tải tệp PDF của một kết quả",
+    parameters=[CODE, RESULT],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **_errors(403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsVerifiedOfficer])
+@_negotiated_by(_AnyAccept)
+def dossier_result_file(request: Request, code: str, result: str) -> Any:
+    dossier = selectors.find_dossier(request.user, code)
+    if dossier is None:
+        return problem(404, NOT_FOUND.format(code=code))
+    found = result_docs.find(dossier, result)
+    if found is None:
+        return problem(404, f"Hồ sơ {code} không có kết quả {result}.")
+    try:
+        handle = found.issued_file.open("rb")
+    except (FileNotFoundError, OSError):
+        return problem(404, f"Không đọc được tệp của kết quả {result}.")
+    return FileResponse(
+        handle,
+        content_type=found.content_type,
+        filename=f"{found.code}.pdf" if found.code else found.original_name,
+    )
